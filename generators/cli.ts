@@ -1,0 +1,202 @@
+// The `detc` command line. Only this file decides exit codes:
+//   0 ok · 1 findings (failed tests, stale dist/) · 2 usage or input error.
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { loadCatalog, type Catalog, findRuleFiles } from './catalog.ts';
+import { formatDiagnostic, hasErrors, InputError, type Diagnostic } from './diagnostics.ts';
+import { buildDistFiles } from './build.ts';
+import { staleFiles, writeDist } from './dist-writer.ts';
+import { runReferenceTests } from './reference-tests.ts';
+import { render, TARGETS, type TargetName } from './targets/index.ts';
+
+export const EXIT = { ok: 0, findings: 1, input: 2 } as const;
+
+interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+/** Finds the content root: the nearest folder upwards holding schemas/logsources. */
+export function findRoot(start = process.cwd()): string {
+  for (let dir = resolve(start); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'schemas', 'logsources'))) return dir;
+    if (dirname(dir) === dir) return resolve(start);
+  }
+}
+
+class UsageError extends Error {}
+
+export async function main(argv: readonly string[], io: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const report = (diagnostics: readonly Diagnostic[]) => diagnostics.forEach((d) => io.err(`${formatDiagnostic(d)}\n`));
+  /** Load the catalog; any error in the input ends the command with exit 2. */
+  const root = (): string => findRoot(program.opts<{ root?: string }>().root);
+  const load = (paths?: string[]): Catalog => {
+    const catalog = loadCatalog(root(), paths);
+    report(catalog.diagnostics);
+    if (hasErrors(catalog.diagnostics)) throw new InputError([]);
+    return catalog;
+  };
+
+  const program = new Command('detc')
+    .description('Detection rules in YAML → Splunk SPL, Defender XDR KQL, Sentinel KQL; validated and tested.')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showHelpAfterError('(run with --help for usage)')
+    .option('--root <dir>', 'content folder (holds detections/, schemas/, samples/, dist/); default: found upwards from the current folder');
+
+  program
+    .command('show')
+    .description('print the query a rule generates for one target')
+    .argument('<rule>', 'rule name (e.g. pop-imap-password-spray) or path to its YAML file')
+    .addOption(new Option('-t, --target <target>', 'target language').choices([...TARGETS]).makeOptionMandatory())
+    .option('-p, --profile <profile>', "the log source's profile for that target (default: the log source's default)")
+    .action((rule: string, options: { target: TargetName; profile?: string }) => {
+      const catalog = load([resolveRule(root(), rule)]);
+      const compiled = catalog.rules[0];
+      if (!compiled) throw new UsageError(`rule '${rule}' not found`);
+      io.out(`${render(compiled.query, options.target, options.profile).text}\n`);
+    });
+
+  program
+    .command('build')
+    .description('validate every rule, run its tests, and write dist/ (atomically: on any error dist/ is left as it was)')
+    .option('--check', 'write nothing; fail (exit 1) if dist/ differs from what the build would write')
+    .action((options: { check?: boolean }) => {
+      const catalog = load();
+      const failed = runReferenceTests(catalog).filter((o) => o.failures.length);
+      for (const f of failed) io.err(`${f.rule.file}: test '${f.test}' failed (${f.engine}): ${f.failures.join('; ')}\n`);
+      if (failed.length) return void (exitCode = EXIT.findings);
+      const files = buildDistFiles(catalog);
+      const dist = join(catalog.root, 'dist');
+      if (options.check) {
+        const stale = staleFiles(dist, files);
+        stale.forEach((s) => io.err(`dist/${s}\n`));
+        if (stale.length) {
+          io.err(`dist/ is stale: run 'npx detc build' and commit dist/\n`);
+          exitCode = EXIT.findings;
+        } else io.out(`dist/ is up to date (${files.size} files)\n`);
+        return;
+      }
+      writeDist(dist, files);
+      io.out(`built ${catalog.rules.length} rules → dist/ (${files.size} files)\n`);
+    });
+
+  program
+    .command('test')
+    .description('run every rule test (all rules, or the rules / folders given)')
+    .argument('[rules...]', 'rule names, files or folders')
+    .addOption(new Option('--reporter <reporter>', 'output format').choices(['pretty', 'json']).default('pretty'))
+    .action((rules: string[], options: { reporter: 'pretty' | 'json' }) => {
+      const catalog = load(rules.length ? rules.map((r) => resolveRule(root(), r)) : undefined);
+      const outcomes = runReferenceTests(catalog);
+      const failed = outcomes.filter((o) => o.failures.length);
+      if (options.reporter === 'json') {
+        io.out(`${JSON.stringify({ passed: outcomes.length - failed.length, failed: failed.length, tests: outcomes.map((o) => ({ rule: o.rule.document.name, file: o.rule.file, test: o.test, engine: o.engine, passed: o.failures.length === 0, rows: o.rows, failures: o.failures })) }, null, 2)}\n`);
+      } else {
+        for (const o of outcomes) {
+          io.out(`${o.failures.length ? 'FAIL' : 'ok  '} ${o.rule.document.name} › ${o.test} [${o.engine}]\n`);
+          for (const f of o.failures) io.out(`       ${f}\n`);
+        }
+        io.out(`\n${outcomes.length - failed.length} passed, ${failed.length} failed (${catalog.rules.length} rules)\n`);
+      }
+      if (failed.length) exitCode = EXIT.findings;
+    });
+
+  program
+    .command('validate')
+    .description('check rule files (YAML, schema, fields, expressions, fixtures); exit 1 on findings')
+    .argument('<files...>', 'rule files or folders')
+    .action((files: string[]) => {
+      const catalog = loadCatalog(root(), files.map((f) => resolve(f)));
+      report(catalog.diagnostics);
+      if (hasErrors(catalog.diagnostics)) return void (exitCode = EXIT.findings);
+      io.out(`${catalog.rules.length} rule(s) valid\n`);
+    });
+
+  program
+    .command('new')
+    .description('scaffold a rule with a fresh id, ready to edit')
+    .argument('<name>', 'kebab-case rule name')
+    .option('-d, --dir <dir>', 'folder under detections/', 'detections')
+    .addOption(new Option('-k, --kind <kind>', 'rule kind').choices(['detection', 'hunt']).default('detection'))
+    .option('-l, --logsource <logsource>', 'log source', 'entra_signin')
+    .action((name: string, options: { dir: string; kind: 'detection' | 'hunt'; logsource: string }) => {
+      if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(name)) throw new UsageError(`rule name '${name}' must be kebab-case (lower-case words joined by '-')`);
+      const existing = findRuleFiles(root()).find((f) => basename(f).replace(/\.ya?ml$/, '') === name);
+      if (existing) throw new UsageError(`a rule named '${name}' already exists: ${existing}`);
+      const dir = resolve(root(), options.dir);
+      const file = join(dir, `${name}.yml`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(file, scaffold(name, options.kind, options.logsource), { flag: 'wx' });
+      io.out(`created ${file}\nnext: edit it, then run 'npx detc test ${name}'\n`);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end here too, successfully.
+      return e.exitCode === 0 ? EXIT.ok : EXIT.input;
+    }
+    if (e instanceof InputError) {
+      report(e.diagnostics);
+      return EXIT.input;
+    }
+    if (e instanceof UsageError) {
+      io.err(`detc: ${e.message}\n`);
+      return EXIT.input;
+    }
+    io.err(`detc: internal error: ${(e as Error).message}\n${process.env.DETC_DEBUG ? `${(e as Error).stack}\n` : 'set DETC_DEBUG=1 for a stack trace\n'}`);
+    return 70;
+  }
+}
+
+/** A rule argument: a path to a file or folder, or a rule name found under detections/. */
+function resolveRule(root: string, arg: string): string {
+  if (existsSync(arg)) return resolve(arg);
+  const match = findRuleFiles(root).find((f) => basename(f).replace(/\.ya?ml$/, '') === arg);
+  if (!match) throw new UsageError(`no rule named '${arg}' under detections/ (and no such file)`);
+  return match;
+}
+
+function scaffold(name: string, kind: 'detection' | 'hunt', logsource: string): string {
+  const title = name.split('-').map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' ');
+  return `id: ${randomUUID()}
+name: ${name}
+title: ${title}
+kind: ${kind}
+status: experimental
+severity: ${kind === 'hunt' ? 'informational' : 'medium'}
+version: 1
+description: >-
+  What this finds, why it matters, and what the analyst does when it fires.
+attack: []
+references: []
+falsepositives: []
+logsource: ${logsource}
+lookback: 1h
+${kind === 'detection' ? 'schedule: 1h\n' : ''}match:
+  selection:
+    client_app: [IMAP4, POP3]
+  condition: selection
+summarize:
+  by: [user]
+  compute:
+    sign_ins: count()
+tests:
+  - name: a matching sign-in is reported
+    now: 2026-07-01T10:00:00Z
+    events:
+      - { timestamp: 2026-07-01T09:30:00Z, user: someone@contoso.com, client_app: IMAP4 }
+    expect: { rows: 1, include: [{ user: someone@contoso.com, sign_ins: 1 }] }
+  - name: other clients are not
+    now: 2026-07-01T10:00:00Z
+    events:
+      - { timestamp: 2026-07-01T09:30:00Z, user: someone@contoso.com, client_app: Browser }
+    expect: { rows: 0 }
+`;
+}

@@ -1,0 +1,116 @@
+// schemas/logsources/<name>.yml → LogSource, checked against schemas/logsource.schema.json
+// and for internal consistency (every mapping names a listed column).
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, basename } from 'node:path';
+import { error, InputError, type Diagnostic } from '../diagnostics.ts';
+import { parseYamlDocument } from '../rules/yaml-document.ts';
+import { compileSchema, validateAgainstSchema } from '../rules/schema-validator.ts';
+import { projectPath } from '../paths.ts';
+import {
+  TARGETS, type CanonicalField, type CanonicalType, type KqlType, type LogSource, type LogSourceProfile,
+  type NativeField, type SplunkType, type TargetName, type TargetSource,
+} from './types.ts';
+
+interface ProfileDocument {
+  description: string; sourcetype?: string; macro?: string; macro_definition?: string; raw_time_field?: string;
+  table?: string; references?: string[]; fields: Record<string, string>; unavailable?: Record<string, string>;
+  columns: Record<string, KqlType | SplunkType>;
+}
+interface LogSourceDocument {
+  name: string; title: string; description: string;
+  fields: Record<string, { type: CanonicalType; description: string; required?: boolean }>;
+  targets: Record<TargetName, { default: string; profiles: Record<string, ProfileDocument> }>;
+}
+
+const KQL_TYPES = new Set(['string', 'int', 'long', 'real', 'bool', 'datetime', 'dynamic', 'guid', 'timespan']);
+const SPLUNK_TYPES = new Set(['string', 'number', 'boolean', 'time', 'multivalue']);
+let validate: ReturnType<typeof compileSchema> | undefined;
+
+export function loadLogSourceFile(file: string, displayName = file): LogSource {
+  const parsed = parseYamlDocument(displayName, readFileSync(file, 'utf8'));
+  if (!parsed.doc) throw new InputError(parsed.diagnostics);
+  const doc = parsed.doc;
+  validate ??= compileSchema(JSON.parse(readFileSync(projectPath('schemas/logsource.schema.json'), 'utf8')));
+  const schemaErrors = validateAgainstSchema(validate, doc);
+  if (schemaErrors.length) throw new InputError(schemaErrors);
+  const data = doc.data as LogSourceDocument;
+  const problems: Diagnostic[] = [];
+  if (data.name !== basename(file, '.yml')) problems.push(error(doc.locate(['name']), `name '${data.name}' must equal the file name '${basename(file, '.yml')}'`));
+
+  const fields = new Map<string, CanonicalField>(
+    Object.entries(data.fields).map(([name, f]) => [name, { name, type: f.type, description: f.description, required: f.required ?? false }]),
+  );
+  const targets = {} as Record<TargetName, TargetSource>;
+  for (const target of TARGETS) {
+    const t = data.targets[target];
+    const profiles = new Map<string, LogSourceProfile>();
+    for (const [profileName, p] of Object.entries(t.profiles)) {
+      const at = (...rest: string[]) => doc.locate(['targets', target, 'profiles', profileName, ...rest]);
+      const types = target === 'splunk' ? SPLUNK_TYPES : KQL_TYPES;
+      for (const [column, type] of Object.entries(p.columns)) {
+        if (!types.has(type)) problems.push(error(at('columns', column), `'${type}' is not a ${target === 'splunk' ? 'Splunk' : 'KQL'} type`));
+      }
+      if (target === 'splunk' && !(p.macro && p.macro_definition)) problems.push(error(at(), 'a Splunk profile needs macro and macro_definition'));
+      if (target !== 'splunk' && !p.table) problems.push(error(at(), 'a KQL profile needs table'));
+      const mapped = new Map<string, NativeField>();
+      for (const [canonical, column] of Object.entries(p.fields)) {
+        if (!fields.has(canonical)) problems.push(error(at('fields', canonical), `'${canonical}' is not a canonical field of ${data.name}`));
+        const type = nativeType(p.columns, column, target);
+        if (!type) problems.push(error(at('fields', canonical), `column '${column}' is not in this profile's columns`));
+        else mapped.set(canonical, { column, type });
+      }
+      const unavailable = new Map(Object.entries(p.unavailable ?? {}));
+      for (const name of fields.keys()) {
+        if (!mapped.has(name) && !unavailable.has(name)) problems.push(error(at('fields'), `canonical field '${name}' is neither mapped nor listed under unavailable`));
+      }
+      profiles.set(profileName, {
+        name: profileName, description: p.description, macro: p.macro, macroDefinition: p.macro_definition,
+        sourcetype: p.sourcetype, rawTimeField: p.raw_time_field, table: p.table, fields: mapped, unavailable,
+        columns: new Map(Object.entries(p.columns)), references: p.references ?? [],
+      });
+    }
+    if (!profiles.has(t.default)) problems.push(error(doc.locate(['targets', target, 'default']), `default profile '${t.default}' is not defined`));
+    targets[target] = { defaultProfile: t.default, profiles };
+  }
+  if (problems.length) throw new InputError(problems);
+  return { name: data.name, title: data.title, description: data.description, file: displayName, fields, targets };
+}
+
+/** The type of a native column; for KQL, `Dyn.path` reads into a dynamic column. */
+function nativeType(columns: Record<string, KqlType | SplunkType>, column: string, target: TargetName): KqlType | SplunkType | undefined {
+  if (columns[column]) return columns[column];
+  const root = column.split('.')[0]!;
+  if (target !== 'splunk' && columns[root] === 'dynamic') return 'dynamic';
+  return undefined;
+}
+
+export function loadLogSources(dir = projectPath('schemas/logsources')): Map<string, LogSource> {
+  const sources = new Map<string, LogSource>();
+  const problems: Diagnostic[] = [];
+  for (const entry of readdirSync(dir).filter((f) => f.endsWith('.yml')).sort()) {
+    try {
+      const source = loadLogSourceFile(join(dir, entry), `schemas/logsources/${entry}`);
+      sources.set(source.name, source);
+    } catch (e) {
+      if (e instanceof InputError) problems.push(...e.diagnostics);
+      else throw e;
+    }
+  }
+  if (problems.length) throw new InputError(problems);
+  return sources;
+}
+
+export function profileOf(source: LogSource, target: TargetName, profile?: string): LogSourceProfile {
+  const t = source.targets[target];
+  const p = t.profiles.get(profile ?? t.defaultProfile);
+  if (!p) throw new InputError([error({ file: source.file, line: 0, col: 0 }, `log source ${source.name} has no ${target} profile '${profile}' (have: ${[...t.profiles.keys()].join(', ')})`)]);
+  return p;
+}
+
+/** A canonical field's native spelling on a profile; a clear input error when it has none. */
+export function nativeField(source: LogSource, target: TargetName, profile: LogSourceProfile, field: string): NativeField {
+  const native = profile.fields.get(field);
+  if (native) return native;
+  const reason = profile.unavailable.get(field) ?? 'not mapped';
+  throw new InputError([error({ file: source.file, line: 0, col: 0 }, `field '${field}' is not available on ${target} (${profile.name}): ${reason}`)]);
+}

@@ -1,0 +1,64 @@
+// The typed form of a log source (schemas/logsources/<name>.yml): canonical fields, and for
+// each target where the events live and how each canonical field is spelled there.
+
+export const TARGETS = ['splunk', 'defender', 'sentinel'] as const;
+export type TargetName = (typeof TARGETS)[number];
+
+/** Types of canonical fields (what rules and the reference evaluator see). */
+export type CanonicalType = 'string' | 'int' | 'real' | 'bool' | 'datetime' | 'ip';
+
+/** Native column types. KQL: Kusto scalar types. Splunk: what KV_MODE=json extraction yields. */
+export type KqlType = 'string' | 'int' | 'long' | 'real' | 'bool' | 'datetime' | 'dynamic' | 'guid' | 'timespan';
+export type SplunkType = 'string' | 'number' | 'boolean' | 'time' | 'multivalue';
+
+export interface CanonicalField {
+  readonly name: string;
+  readonly type: CanonicalType;
+  readonly description: string;
+  /** Every event carries it, on every target: no missing-value guards needed. */
+  readonly required: boolean;
+}
+
+/**
+ * How one canonical field is read on a target. `column` is the native name; for KQL a dotted
+ * name whose first segment is a `dynamic` column (`LocationDetails.city`) reads into it.
+ * `type` is the native type of what `column` yields.
+ */
+export interface NativeField {
+  readonly column: string;
+  readonly type: KqlType | SplunkType;
+}
+
+export interface LogSourceProfile {
+  readonly name: string;
+  readonly description: string;
+  /** Splunk: the macro every search starts from, and its default definition. */
+  readonly macro?: string;
+  readonly macroDefinition?: string;
+  readonly sourcetype?: string;
+  /** Splunk: the raw JSON key Splunk's timestamp extraction reads `_time` from. */
+  readonly rawTimeField?: string;
+  /** KQL: the table the events live in. */
+  readonly table?: string;
+  /** canonical field name → native field; absent = not available on this target. */
+  readonly fields: ReadonlyMap<string, NativeField>;
+  /** canonical field name → why it is not available (shown when a rule needs it). */
+  readonly unavailable: ReadonlyMap<string, string>;
+  /** The complete native column list with types (from the vendor's documentation). */
+  readonly columns: ReadonlyMap<string, KqlType | SplunkType>;
+  readonly references: readonly string[];
+}
+
+export interface TargetSource {
+  readonly defaultProfile: string;
+  readonly profiles: ReadonlyMap<string, LogSourceProfile>;
+}
+
+export interface LogSource {
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+  readonly file: string;
+  readonly fields: ReadonlyMap<string, CanonicalField>;
+  readonly targets: Readonly<Record<TargetName, TargetSource>>;
+}

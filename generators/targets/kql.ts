@@ -1,0 +1,249 @@
+// IR → KQL, for Defender XDR advanced hunting and Microsoft Sentinel. The two differ only by
+// data: the log-source profile (table, column names, column types — e.g. Sentinel's
+// `ResultType` is a string, Defender's `ErrorCode` an int).
+// Shape: table, one `where` (time first, then the rule's filter), summarize with
+// `bin()`, then having / order / limit; one operator per line.
+import { nativeField, profileOf } from '../logsources/loader.ts';
+import type { KqlType, LogSource, LogSourceProfile, NativeField } from '../logsources/types.ts';
+import { formatDuration } from '../ir/durations.ts';
+import { patternToRegexSource } from '../ir/patterns.ts';
+import type { Aggregate, FieldTest, HavingExpr, Predicate, Query } from '../ir/types.ts';
+import { WINDOW_COLUMN } from '../ir/types.ts';
+import { kqlStringLiteral } from '../kql/string-literal.ts';
+import type { RenderedQuery } from './rendered.ts';
+
+export function renderKql(query: Query, target: 'defender' | 'sentinel', profileName?: string): RenderedQuery {
+  const profile = profileOf(query.logsource, target, profileName);
+  const syntax = new KqlSyntax(profile, query.logsource, target);
+  const timestamp = syntax.column('timestamp');
+  const lines = [profile.table!];
+
+  const conditions = [`${timestamp} >= ago(${formatDuration(query.lookback)})`];
+  const conjuncts = query.filter.kind === 'and' ? query.filter.items : query.filter.kind === 'true' ? [] : [query.filter];
+  conditions.push(...conjuncts.map((p) => syntax.render(p, conjuncts.length > 1 || p.kind === 'or')));
+  // summarize keeps empty group keys; the rule's meaning drops events without them.
+  for (const f of query.summarize?.by ?? []) {
+    if (!impliesPresent(query.filter, f)) conditions.push(syntax.present(f));
+  }
+  lines.push(`| where ${conditions.join('\n    and ')}`);
+
+  const columns: { name: string; native: string }[] = [];
+  const s = query.summarize;
+  if (s) {
+    const aggregates = s.compute.map((c) => `${c.name} = ${syntax.aggregate(c.aggregate, query.filter)}`);
+    const by = [
+      ...s.by.map((f) => syntax.groupKey(f)),
+      ...(s.window !== undefined ? [`${WINDOW_COLUMN} = bin(${timestamp}, ${formatDuration(s.window)})`] : []),
+    ];
+    lines.push(`| summarize ${aggregates.join(', ')}${by.length ? `\n    by ${by.join(', ')}` : ''}`);
+    const capped = s.compute.filter((c) => c.aggregate.fn === 'values');
+    if (capped.length) {
+      // make_set's order is unspecified: sort, then keep the first n, as the rule says.
+      lines.push(`| extend ${capped.map((c) => `${c.name} = array_slice(array_sort_asc(${c.name}), 0, ${(c.aggregate as { cap: number }).cap - 1})`).join(', ')}`);
+    }
+    for (const column of query.columns) {
+      columns.push({ name: column.name, native: column.field ? syntax.outputName(column.field) : column.name });
+    }
+  } else {
+    lines.push(`| project ${query.project!.map((f) => syntax.projection(f)).join(', ')}`);
+    for (const f of query.project!) columns.push({ name: f, native: syntax.outputName(f) });
+  }
+  const nativeOf = (name: string) => columns.find((c) => c.name === name)?.native ?? name;
+  if (query.having) lines.push(`| where ${renderHaving(query.having, nativeOf)}`);
+  if (query.order) {
+    // Kusto sorts nulls first when ascending; the rule's meaning puts them last.
+    const keys = query.order.map((k) => `${kqlName(nativeOf(k.column))} ${k.descending ? 'desc' : 'asc nulls last'}`).join(', ');
+    lines.push(query.limit !== undefined ? `| top ${query.limit} by ${keys}` : `| order by ${keys}`);
+  } else if (query.limit !== undefined) lines.push(`| take ${query.limit}`);
+  return { target, profile: profile.name, text: lines.join('\n'), columns };
+}
+
+/** True when every event passing `filter` has a non-empty `field` (a positive test on it). */
+function impliesPresent(filter: Predicate, field: string): boolean {
+  switch (filter.kind) {
+    case 'and': return filter.items.some((i) => impliesPresent(i, field));
+    case 'or': return filter.items.every((i) => impliesPresent(i, field));
+    case 'not': case 'true': return false;
+    case 'exists': return filter.field === field && filter.exists;
+    default: return filter.field === field;
+  }
+}
+
+function renderHaving(h: HavingExpr, nativeOf: (name: string) => string): string {
+  switch (h.kind) {
+    case 'and':
+    case 'or':
+      return `(${h.items.map((i) => renderHaving(i, nativeOf)).join(` ${h.kind} `)})`;
+    case 'not':
+      return `not(${renderHaving(h.item, nativeOf)})`;
+    case 'compare':
+      return `${kqlName(nativeOf(h.column))} ${h.op} ${typeof h.value === 'number' ? h.value : kqlStringLiteral(h.value)}`;
+  }
+}
+
+const KQL_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// Names that need ['…'] quoting as identifiers (keywords of the query language).
+const KQL_KEYWORDS = new Set(['and', 'or', 'not', 'by', 'on', 'with', 'in', 'has', 'contains', 'between', 'let', 'set', 'where', 'project', 'extend', 'summarize', 'window', 'range', 'to', 'step', 'of', 'kind', 'bin', 'true', 'false', 'null', 'asc', 'desc', 'nulls', 'first', 'last', 'typeof']);
+
+export function kqlName(name: string): string {
+  return KQL_IDENTIFIER.test(name) && !KQL_KEYWORDS.has(name) ? name : `['${name.replace(/['\\]/g, (c) => `\\${c}`)}']`;
+}
+
+class KqlSyntax {
+  constructor(private readonly profile: LogSourceProfile, private readonly logsource: LogSource, private readonly target: 'defender' | 'sentinel') {}
+
+  private field(name: string): NativeField {
+    return nativeField(this.logsource, this.target, this.profile, name);
+  }
+
+  private nativeType(name: string): KqlType {
+    return this.field(name).type as KqlType;
+  }
+
+  /** The expression reading a canonical field: a column, or a typed read from a dynamic one. */
+  column(name: string): string {
+    const f = this.field(name);
+    if (f.type !== 'dynamic') return kqlName(f.column);
+    const [root, ...path] = f.column.split('.');
+    const read = `${kqlName(root!)}${path.map((p) => (KQL_IDENTIFIER.test(p) ? `.${p}` : `[${kqlStringLiteral(p)}]`)).join('')}`;
+    const cast = { string: 'tostring', ip: 'tostring', int: 'toint', real: 'toreal', bool: 'tobool', datetime: 'todatetime' }[this.logsource.fields.get(name)!.type];
+    return `${cast}(${read})`;
+  }
+
+  /** Whether the value read for a field can be null (Kusto strings never are: empty instead). */
+  private nullable(name: string): boolean {
+    const f = this.field(name);
+    return f.type === 'dynamic' ? this.logsource.fields.get(name)!.type !== 'string' && this.logsource.fields.get(name)!.type !== 'ip' : f.type !== 'string';
+  }
+
+  /** Output column name for a field (dynamic reads get the canonical name). */
+  outputName(name: string): string {
+    const f = this.field(name);
+    return f.type === 'dynamic' ? name : f.column;
+  }
+
+  groupKey(name: string): string {
+    const f = this.field(name);
+    return f.type === 'dynamic' ? `${kqlName(name)} = ${this.column(name)}` : this.column(name);
+  }
+
+  projection(name: string): string {
+    return this.groupKey(name);
+  }
+
+  present(name: string): string {
+    return this.nullable(name) ? `isnotnull(${this.column(name)})` : `isnotempty(${this.column(name)})`;
+  }
+
+  private absent(name: string): string {
+    return this.nullable(name) ? `isnull(${this.column(name)})` : `isempty(${this.column(name)})`;
+  }
+
+  aggregate(a: Aggregate, filter: Predicate): string {
+    // Kusto counts empty strings as values; the rule's meaning does not.
+    const nonEmpty = (f: string) => !this.nullable(f) && !impliesPresent(filter, f);
+    switch (a.fn) {
+      case 'count': return 'count()';
+      case 'countif': return `countif(${this.render(a.predicate, false)})`;
+      case 'dcount': return nonEmpty(a.field) ? `dcountif(${this.column(a.field)}, ${this.present(a.field)})` : `dcount(${this.column(a.field)})`;
+      case 'dcountif': {
+        const condition = this.render(a.predicate, true);
+        return `dcountif(${this.column(a.field)}, ${nonEmpty(a.field) ? `${condition} and ${this.present(a.field)}` : condition})`;
+      }
+      case 'values': return nonEmpty(a.field) ? `make_set_if(${this.column(a.field)}, ${this.present(a.field)})` : `make_set(${this.column(a.field)})`;
+      case 'min': case 'max': case 'sum': case 'avg': return `${a.fn}(${this.column(a.field)})`;
+    }
+  }
+
+  /**
+   * A predicate as a KQL boolean. Negation is pushed down to the tests (De Morgan), and each
+   * negated test is written so a missing value makes it true: in Kusto a comparison with null
+   * is null, and a null `where` predicate drops the row.
+   */
+  render(p: Predicate, parenthesize: boolean, negated = false): string {
+    switch (p.kind) {
+      case 'true': return negated ? 'false' : 'true';
+      case 'not': return this.render(p.item, parenthesize, !negated);
+      case 'and':
+      case 'or': {
+        const list = p.kind === 'or' ? sameFieldEqualities(p) : undefined;
+        if (list) {
+          const op = `${negated ? '!' : ''}${list.cased ? 'in' : 'in~'}`;
+          return `${this.column(list.field)} ${op} (${list.values.map(kqlStringLiteral).join(', ')})`;
+        }
+        const joiner = (p.kind === 'and') !== negated ? 'and' : 'or';
+        const inner = p.items.map((i) => this.render(i, true, negated)).join(` ${joiner} `);
+        return parenthesize ? `(${inner})` : inner;
+      }
+      default: {
+        if (!negated) return this.test(p);
+        const test = this.negatedTest(p);
+        if (!this.negationNeedsGuard(p)) return test;
+        const inner = `${this.absent(p.field)} or ${test}`;
+        return parenthesize ? `(${inner})` : inner;
+      }
+    }
+  }
+
+  /** Whether a negated test would be null, or wrongly false, on a missing value. */
+  private negationNeedsGuard(t: FieldTest): boolean {
+    if (t.kind === 'exists' || t.kind === 'cidr' || this.logsource.fields.get(t.field)!.required) return false;
+    if (this.nullable(t.field)) return true;
+    // Empty strings: `"" !~ "x"` is already true; a regex may match "", and toint("") is null.
+    return t.kind === 'pattern' || t.kind === 'regex' || (t.kind === 'number' && t.op !== 'eq');
+  }
+
+  private test(t: FieldTest): string {
+    const c = this.column(t.field);
+    const nativeString = !this.nullable(t.field);
+    switch (t.kind) {
+      case 'string': {
+        const op = { eq: t.cased ? '==' : '=~', contains: 'contains', startswith: 'startswith', endswith: 'endswith' }[t.op];
+        return `${c} ${t.op !== 'eq' && t.cased ? `${op}_cs` : op} ${kqlStringLiteral(t.value)}`;
+      }
+      case 'pattern': return `${c} matches regex ${kqlStringLiteral((t.cased ? '' : '(?i)') + patternToRegexSource(t.pattern))}`;
+      case 'regex': return `${c} matches regex ${kqlStringLiteral((t.cased ? '' : '(?i)') + t.regex)}`;
+      case 'cidr': return `ipv4_is_in_range(${c}, ${kqlStringLiteral(t.cidr)})`;
+      case 'number': {
+        // A number kept in a string column (Sentinel's ResultType): equality compares the
+        // string as one; ordering needs the number.
+        if (nativeString && t.op === 'eq') return `${c} == ${kqlStringLiteral(String(t.value))}`;
+        return `${nativeString ? `toint(${c})` : c} ${NUMBER_OPS[t.op]} ${t.value}`;
+      }
+      case 'bool': return nativeString ? `${c} =~ ${kqlStringLiteral(String(t.value))}` : `${c} == ${t.value}`;
+      case 'exists': return t.exists ? this.present(t.field) : this.absent(t.field);
+    }
+  }
+
+  /** The test's negation, exact for present values (the caller adds the missing-value case). */
+  private negatedTest(t: FieldTest): string {
+    const c = this.column(t.field);
+    const nativeString = !this.nullable(t.field);
+    switch (t.kind) {
+      case 'string': {
+        if (t.op === 'eq') return `${c} ${t.cased ? '!=' : '!~'} ${kqlStringLiteral(t.value)}`;
+        return `${c} !${t.op}${t.cased ? '_cs' : ''} ${kqlStringLiteral(t.value)}`;
+      }
+      case 'pattern': case 'regex': return `not(${this.test(t)})`;
+      // ipv4_is_in_range is null for a value that is not an IPv4 address.
+      case 'cidr': return `not(coalesce(${this.test(t)}, false))`;
+      case 'number': {
+        if (nativeString && t.op === 'eq') return `${c} != ${kqlStringLiteral(String(t.value))}`;
+        const inverse = { eq: '!=', gt: '<=', gte: '<', lt: '>=', lte: '>' }[t.op];
+        return `${nativeString ? `toint(${c})` : c} ${inverse} ${t.value}`;
+      }
+      case 'bool': return nativeString ? `${c} !~ ${kqlStringLiteral(String(t.value))}` : `${c} != ${t.value}`;
+      case 'exists': return t.exists ? this.absent(t.field) : this.present(t.field);
+    }
+  }
+}
+
+const NUMBER_OPS = { eq: '==', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
+
+function sameFieldEqualities(p: Predicate & { kind: 'or' }): { field: string; values: string[]; cased: boolean } | undefined {
+  const first = p.items[0];
+  if (p.items.length < 2 || first?.kind !== 'string') return undefined;
+  const ok = p.items.every((i) => i.kind === 'string' && i.op === 'eq' && i.cased === first.cased && i.field === first.field);
+  return ok ? { field: first.field, values: p.items.map((i) => (i as { value: string }).value), cased: first.cased } : undefined;
+}
+

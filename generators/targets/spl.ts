@@ -1,0 +1,203 @@
+// IR → Splunk SPL.
+// Shape: the log-source macro and every filter the search command can say exactly go in the
+// base search (indexed, case-insensitive field matching); only what it cannot say (regexes,
+// `?` wildcards, case-sensitive tests, values holding a literal `*`, backticks or control
+// characters) goes to one `| where`. Time bins come from `bin _time` before `stats … by _time`.
+import { nativeField, profileOf } from '../logsources/loader.ts';
+import { formatDuration } from '../ir/durations.ts';
+import { patternToRegexSource } from '../ir/patterns.ts';
+import type { Aggregate, FieldTest, HavingExpr, Predicate, Query } from '../ir/types.ts';
+import { WINDOW_COLUMN } from '../ir/types.ts';
+import type { RenderedQuery } from './rendered.ts';
+import { pcreEscape, SEARCH_UNSAFE, splEvalField, splEvalString, splQuoted, splSearchField } from './spl-literals.ts';
+
+export function renderSpl(query: Query, profileName?: string): RenderedQuery {
+  const profile = profileOf(query.logsource, 'splunk', profileName);
+  const native = (field: string): string => nativeField(query.logsource, 'splunk', profile, field).column;
+  const required = (field: string): boolean => query.logsource.fields.get(field)!.required;
+  const search = new SearchSyntax(native, required);
+  const evalSyntax = new EvalSyntax(native, required);
+
+  // Split the filter: conjuncts the search command can say exactly stay in the base search.
+  const conjuncts = query.filter.kind === 'and' ? query.filter.items : query.filter.kind === 'true' ? [] : [query.filter];
+  const base = conjuncts.filter((p) => search.canSay(p));
+  const rest = conjuncts.filter((p) => !search.canSay(p));
+
+  const lines: string[] = [];
+  const head = [`\`${profile.macro}\``, `earliest=-${formatDuration(query.lookback)}`, ...base.map((p) => search.render(p, true))];
+  lines.push(head.join(' '));
+  if (rest.length) lines.push(`| where ${rest.map((p) => evalSyntax.render(p, rest.length > 1)).join(' AND ')}`);
+
+  const columns: { name: string; native: string }[] = [];
+  const s = query.summarize;
+  if (s) {
+    if (s.window !== undefined) lines.push(`| bin _time span=${formatDuration(s.window)}`);
+    const by = [...(s.window !== undefined ? ['_time'] : []), ...s.by.map((f) => splSearchField(native(f)))];
+    const aggregates = s.compute.map((c) => `${aggregateCall(c.aggregate, native, evalSyntax)} AS ${c.name}`);
+    lines.push(`| stats ${aggregates.join(' ')}${by.length ? ` BY ${by.join(' ')}` : ''}`);
+    const caps = s.compute.filter((c) => c.aggregate.fn === 'values');
+    for (const c of caps) {
+      // values() is distinct and lexically sorted; keep its first n like the rule says.
+      if (c.aggregate.fn === 'values') lines.push(`| eval ${c.name}=mvindex(${c.name}, 0, ${c.aggregate.cap - 1})`);
+    }
+    const times = s.compute.filter((c) => (c.aggregate.fn === 'min' || c.aggregate.fn === 'max') && query.logsource.fields.get(c.aggregate.field)?.type === 'datetime');
+    // fieldformat shows a readable time but keeps the epoch value for sorting and alerting.
+    for (const c of times) lines.push(`| fieldformat ${c.name}=strftime(${c.name}, "%Y-%m-%dT%H:%M:%S%z")`);
+    for (const column of query.columns) {
+      columns.push({ name: column.name, native: column.name === WINDOW_COLUMN && !column.field ? '_time' : column.field ? native(column.field) : column.name });
+    }
+  } else {
+    const fields = query.project!.map((f) => splSearchField(native(f)));
+    lines.push(`| table ${fields.join(' ')}`);
+    for (const f of query.project!) columns.push({ name: f, native: native(f) });
+  }
+  if (query.having) lines.push(`| where ${renderHaving(query.having, columns)}`);
+  if (query.order) {
+    const keys = query.order.map((k) => `${k.descending ? '-' : ''}${columnIn(columns, k.column)}`);
+    // sort's default keeps 10,000 rows; say the count we want (0 = all).
+    lines.push(`| sort ${query.limit ?? 0} ${keys.join(', ')}`);
+  } else if (query.limit !== undefined) lines.push(`| head ${query.limit}`);
+  return { target: 'splunk', profile: profile.name, text: lines.join('\n'), columns };
+}
+
+const columnIn = (columns: readonly { name: string; native: string }[], name: string): string =>
+  splEvalField(columns.find((c) => c.name === name)?.native ?? name);
+
+function renderHaving(h: HavingExpr, columns: readonly { name: string; native: string }[]): string {
+  switch (h.kind) {
+    case 'and':
+    case 'or':
+      return `(${h.items.map((i) => renderHaving(i, columns)).join(h.kind === 'and' ? ' AND ' : ' OR ')})`;
+    case 'not':
+      return `NOT (${renderHaving(h.item, columns)})`;
+    case 'compare':
+      return `${columnIn(columns, h.column)}${h.op}${typeof h.value === 'number' ? h.value : splEvalString(h.value)}`;
+  }
+}
+
+function aggregateCall(a: Aggregate, native: (f: string) => string, evalSyntax: EvalSyntax): string {
+  switch (a.fn) {
+    case 'count': return 'count';
+    case 'countif': return `count(eval(${evalSyntax.render(a.predicate, false)}))`;
+    case 'dcount': return `dc(${splSearchField(native(a.field))})`;
+    case 'dcountif': return `dc(eval(if(${evalSyntax.render(a.predicate, false)}, ${splEvalField(native(a.field))}, null())))`;
+    case 'values': return `values(${splSearchField(native(a.field))})`;
+    case 'min':
+    case 'max':
+    case 'sum':
+    case 'avg': return `${a.fn}(${splSearchField(native(a.field))})`;
+  }
+}
+
+/** Predicates in the search command's own syntax (case-insensitive field values, `*` wildcards). */
+class SearchSyntax {
+  constructor(private readonly native: (field: string) => string, private readonly required: (field: string) => boolean) {}
+
+  canSay(p: Predicate): boolean {
+    switch (p.kind) {
+      case 'true': return true;
+      case 'and': case 'or': return p.items.every((i) => this.canSay(i));
+      case 'not': return this.canSay(p.item);
+      case 'string': return !p.cased && !SEARCH_UNSAFE.test(p.value);
+      case 'pattern': return !p.cased && p.pattern.every((part) => part.kind === 'anyRun' || (part.kind === 'literal' && !SEARCH_UNSAFE.test(part.text)));
+      case 'regex': return false;
+      case 'cidr': case 'number': case 'bool': case 'exists': return true;
+    }
+  }
+
+  render(p: Predicate, top: boolean): string {
+    switch (p.kind) {
+      case 'true': return '';
+      case 'and': {
+        const inner = p.items.map((i) => this.render(i, false)).join(' ');
+        return top ? inner : `(${inner})`;
+      }
+      case 'or': {
+        const list = sameFieldEqualities(p);
+        if (list) return `${splSearchField(this.native(list.field))} IN (${list.values.map(splQuoted).join(', ')})`;
+        return `(${p.items.map((i) => this.render(i, false)).join(' OR ')})`;
+      }
+      case 'not': {
+        // `f!=v` drops events without f, `NOT f=v` keeps them; they agree when f is always there.
+        const item = p.item;
+        if ((item.kind === 'string' && item.op === 'eq' || item.kind === 'number' && item.op === 'eq') && this.required(item.field)) {
+          return this.test(item).replace('=', '!=');
+        }
+        return `NOT ${this.render(item, false)}`;
+      }
+      default: return this.test(p);
+    }
+  }
+
+  private test(t: FieldTest): string {
+    const f = splSearchField(this.native(t.field));
+    switch (t.kind) {
+      case 'string': {
+        const v = { eq: t.value, contains: `*${t.value}*`, startswith: `${t.value}*`, endswith: `*${t.value}` }[t.op];
+        return `${f}=${splQuoted(v)}`;
+      }
+      case 'pattern': return `${f}=${splQuoted(t.pattern.map((p) => (p.kind === 'literal' ? p.text : '*')).join(''))}`;
+      case 'cidr': return `${f}=${splQuoted(t.cidr)}`;
+      case 'number': return `${f}${{ eq: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' }[t.op]}${t.value}`;
+      case 'bool': return `${f}=${t.value}`;
+      case 'exists': return t.exists ? `${f}=*` : `NOT ${f}=*`;
+      case 'regex': throw new Error('unreachable: regex is never in the base search');
+    }
+  }
+}
+
+/** `a OR b OR c` of case-insensitive equalities on one field → an IN list. */
+function sameFieldEqualities(p: Predicate & { kind: 'or' }): { field: string; values: string[] } | undefined {
+  const items = p.items;
+  if (items.length < 2) return undefined;
+  const first = items[0]!;
+  if (first.kind !== 'string') return undefined;
+  const ok = items.every((i) => i.kind === 'string' && i.op === 'eq' && !i.cased && i.field === first.field);
+  return ok ? { field: first.field, values: items.map((i) => (i as { value: string }).value) } : undefined;
+}
+
+/**
+ * Predicates in eval syntax (for `| where` and `count(eval(…))`). Eval comparisons are
+ * case-sensitive, so case-insensitive tests compare lower() or use (?i) regexes. A test on a
+ * missing field is null there; negation is pushed down to the tests (De Morgan) and each
+ * negated test is written so that a missing field makes it true.
+ */
+class EvalSyntax {
+  constructor(private readonly native: (field: string) => string, private readonly required: (field: string) => boolean) {}
+
+  render(p: Predicate, parenthesize: boolean, negated = false): string {
+    switch (p.kind) {
+      case 'true': return negated ? 'false()' : 'true()';
+      case 'not': return this.render(p.item, parenthesize, !negated);
+      case 'and':
+      case 'or': {
+        const joiner = (p.kind === 'and') !== negated ? ' AND ' : ' OR ';
+        const inner = p.items.map((i) => this.render(i, true, negated)).join(joiner);
+        return parenthesize ? `(${inner})` : inner;
+      }
+      default: {
+        if (!negated) return this.test(p);
+        if (p.kind === 'exists') return this.test({ ...p, exists: !p.exists });
+        if (this.required(p.field)) return `NOT ${this.test(p)}`;
+        const inner = `isnull(${splEvalField(this.native(p.field))}) OR NOT ${this.test(p)}`;
+        return parenthesize ? `(${inner})` : inner;
+      }
+    }
+  }
+
+  private test(t: FieldTest): string {
+    const f = splEvalField(this.native(t.field));
+    const ci = (cased: boolean) => (cased ? '' : '(?i)');
+    switch (t.kind) {
+      case 'string':
+        if (t.op === 'eq') return t.cased ? `${f}==${splEvalString(t.value)}` : `lower(${f})==${splEvalString(t.value.toLowerCase())}`;
+        return `match(${f}, ${splEvalString(ci(t.cased) + (t.op === 'startswith' ? '^' : '') + pcreEscape(t.value) + (t.op === 'endswith' ? '$' : ''))})`;
+      case 'pattern': return `match(${f}, ${splEvalString(ci(t.cased) + patternToRegexSource(t.pattern))})`;
+      case 'regex': return `match(${f}, ${splEvalString(ci(t.cased) + t.regex)})`;
+      case 'cidr': return `cidrmatch(${splQuoted(t.cidr)}, ${f})`;
+      case 'number': return `${f}${{ eq: '==', gt: '>', gte: '>=', lt: '<', lte: '<=' }[t.op]}${t.value}`;
+      case 'bool': return `lower(${f})==${splQuoted(String(t.value))}`;
+      case 'exists': return t.exists ? `(isnotnull(${f}) AND ${f}!="")` : `(isnull(${f}) OR ${f}=="")`;
+    }
+  }
+}

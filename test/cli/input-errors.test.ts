@@ -1,0 +1,170 @@
+// Every user error: one clear `file:line:col: message`, exit code 2, no stack trace, and
+// dist/ left exactly as it was.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeWorkspace, runCli, VALID_RULE } from '../workspace.ts';
+
+const RULE = 'detections/sample-rule.yml';
+
+async function buildWith(ruleText: string) {
+  const root = makeWorkspace({ [RULE]: ruleText, 'dist/marker.txt': 'previous build\n' });
+  const result = await runCli(root, 'build');
+  const lines = result.err.trim().split('\n').filter(Boolean);
+  expect(readFileSync(join(root, 'dist/marker.txt'), 'utf8')).toBe('previous build\n');
+  expect(result.err).not.toMatch(/\n\s+at /); // no stack trace
+  return { ...result, lines };
+}
+
+describe('rule input errors', () => {
+  it('a valid rule builds and writes dist/', async () => {
+    const root = makeWorkspace({ [RULE]: VALID_RULE });
+    const result = await runCli(root, 'build');
+    expect(result.err).toBe('');
+    expect(result.code).toBe(0);
+    expect(existsSync(join(root, 'dist/splunk/sample-rule.spl'))).toBe(true);
+    expect(existsSync(join(root, 'dist/defender/sample-rule.kql'))).toBe(true);
+    expect(existsSync(join(root, 'dist/sentinel/sample-rule.kql'))).toBe(true);
+  });
+
+  it('a YAML syntax error is one message at its line and column', async () => {
+    const { code, lines } = await buildWith(VALID_RULE.replace('severity: low', 'severity: [low'));
+    expect(code).toBe(2);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^detections\/sample-rule\.yml:\d+:\d+: YAML: /);
+    expect(Number(lines[0]!.split(':')[1])).toBeGreaterThanOrEqual(6);
+  });
+
+  it('a schema error (bad enum value) points at the value', async () => {
+    const { code, lines } = await buildWith(VALID_RULE.replace('kind: hunt', 'kind: alert'));
+    expect(code).toBe(2);
+    expect(lines).toEqual(["detections/sample-rule.yml:4:7: 'kind' must be one of: detection, hunt"]);
+  });
+
+  it('an unknown key is an error at the key', async () => {
+    const { code, lines } = await buildWith(VALID_RULE.replace('lookback: 1d', 'lookback: 1d\nlookbak: 2d'));
+    expect(code).toBe(2);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^detections\/sample-rule\.yml:12:1: unknown key 'lookbak'/);
+  });
+
+  it('an unknown canonical field is an error at the field', async () => {
+    const { code, lines } = await buildWith(VALID_RULE.replace('    client_app: [IMAP4, POP3]', '    client_ap: [IMAP4, POP3]'));
+    expect(code).toBe(2);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^detections\/sample-rule\.yml:14:5: unknown field 'client_ap' for log source entra_signin/);
+  });
+
+  it('an unknown modifier is an error at the key, naming the modifier', async () => {
+    const { code, lines } = await buildWith(VALID_RULE.replace('    client_app: [IMAP4, POP3]', '    client_app|containz: [IMAP4, POP3]'));
+    expect(code).toBe(2);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^detections\/sample-rule\.yml:14:5: unknown modifier 'containz' in 'client_app\|containz'/);
+  });
+
+  it('a having that names a column the rule does not compute is an error', async () => {
+    const { code, lines } = await buildWith(VALID_RULE.replace('tests:', 'having: attempts > 3\ntests:'));
+    expect(code).toBe(2);
+    expect(lines).toEqual([expect.stringMatching(/^detections\/sample-rule\.yml:20:9: having: 'attempts' is not a column this rule computes/)]);
+  });
+
+  it('a name that differs from the file name is an error', async () => {
+    const { code, lines } = await buildWith(VALID_RULE.replace('name: sample-rule', 'name: other-name'));
+    expect(code).toBe(2);
+    expect(lines).toEqual(["detections/sample-rule.yml:2:7: name 'other-name' must equal the file name 'sample-rule'"]);
+  });
+
+  it('a condition naming an unknown selection points inside the condition', async () => {
+    const { code, lines } = await buildWith(VALID_RULE.replace('condition: legacy', 'condition: legacy and not sucess'));
+    expect(code).toBe(2);
+    expect(lines).toEqual([expect.stringMatching(/^detections\/sample-rule\.yml:15:29: unknown selection 'sucess'/)]);
+  });
+
+  it('duplicate ids across rules are an error', async () => {
+    const root = makeWorkspace({ [RULE]: VALID_RULE, 'detections/other/copy-rule.yml': VALID_RULE.replace('name: sample-rule', 'name: copy-rule') });
+    const result = await runCli(root, 'build');
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(/duplicate id: .* has the same id/);
+  });
+
+  it('a modifier that does not fit the field type is an error', async () => {
+    const { code, lines } = await buildWith(VALID_RULE.replace('    client_app: [IMAP4, POP3]', '    client_app|gt: 5'));
+    expect(code).toBe(2);
+    expect(lines).toEqual([expect.stringMatching(/sample-rule\.yml:14:5: '\|gt' needs a numeric field; 'client_app' is string/)]);
+  });
+
+  it('a bad fixture line reports the fixture file and line', async () => {
+    const root = makeWorkspace({
+      [RULE]: VALID_RULE.replace(/    events:\n      - .*\n/, '    events: samples/bad.jsonl\n'),
+      'samples/bad.jsonl': '{"timestamp": "2026-07-01T09:00:00Z", "user": "a@contoso.com", "result_code": 0}\n{"timestamp": oops}\n',
+    });
+    const result = await runCli(root, 'build');
+    expect(result.code).toBe(2);
+    expect(result.err.trim()).toMatch(/^samples\/bad\.jsonl:2:\d+: not a JSON object/);
+  });
+});
+
+describe('untrusted rule files', () => {
+  it('a "billion laughs" alias bomb fails fast with a message', async () => {
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 10; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    const started = Date.now();
+    const { code, lines } = await buildWith(bomb.join('\n') + '\n');
+    expect(code).toBe(2);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/sample-rule\.yml:1:1: YAML: .*alias/i);
+    expect(Date.now() - started).toBeLessThan(5000); // generous: it must not expand 9^10 nodes
+  });
+
+  it('custom tags are not executed or accepted', async () => {
+    const { code, lines } = await buildWith(VALID_RULE.replace('title: Sample legacy sign-ins', 'title: !!js/function "function(){ return 1 }"'));
+    expect(code).toBe(2);
+    expect(lines[0]).toMatch(/sample-rule\.yml:3:8: YAML: .*tag/i);
+  });
+
+  it('a file over the size limit is refused before parsing', async () => {
+    const { code, lines } = await buildWith(`${VALID_RULE}# ${'x'.repeat(1024 * 1024)}\n`);
+    expect(code).toBe(2);
+    expect(lines).toEqual([expect.stringMatching(/^detections\/sample-rule\.yml: file is larger than 1024 KiB/)]);
+  });
+});
+
+describe('usage', () => {
+  it('--help works for every command and exits 0', async () => {
+    const root = makeWorkspace();
+    for (const command of [[], ['build'], ['show'], ['test'], ['validate'], ['new']]) {
+      const result = await runCli(root, ...command, '--help');
+      expect(result.code).toBe(0);
+      expect(result.out).toMatch(/Usage: detc/);
+    }
+  });
+
+  it('an unknown command or bad option is exit code 2', async () => {
+    const root = makeWorkspace();
+    expect((await runCli(root, 'frobnicate')).code).toBe(2);
+    expect((await runCli(root, 'show', 'x', '--target', 'elastic')).code).toBe(2);
+  });
+
+  it('new scaffolds a rule with a fresh uuid that passes its own tests', async () => {
+    const root = makeWorkspace();
+    const created = await runCli(root, 'new', 'imap-from-new-country', '--dir', 'detections/spray');
+    expect(created.code).toBe(0);
+    const text = readFileSync(join(root, 'detections/spray/imap-from-new-country.yml'), 'utf8');
+    expect(text).toMatch(/^id: [0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/m);
+    const tested = await runCli(root, 'test');
+    expect(tested.err).toBe('');
+    expect(tested.code).toBe(0);
+    expect((await runCli(root, 'new', 'imap-from-new-country')).code).toBe(2);
+  });
+
+  it('build --check fails on a stale dist/ and passes after a build', async () => {
+    const root = makeWorkspace({ [RULE]: VALID_RULE });
+    expect((await runCli(root, 'build', '--check')).code).toBe(1);
+    expect((await runCli(root, 'build')).code).toBe(0);
+    expect((await runCli(root, 'build', '--check')).code).toBe(0);
+    writeFileSync(join(root, 'dist/splunk/sample-rule.spl'), 'edited by hand\n');
+    const stale = await runCli(root, 'build', '--check');
+    expect(stale.code).toBe(1);
+    expect(stale.err).toMatch(/dist\/splunk\/sample-rule\.spl \(differs\)/);
+  });
+});

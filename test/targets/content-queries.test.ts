@@ -1,0 +1,78 @@
+// The generated queries of the bundled content, checked for what a senior engineer expects
+// of them: valid against the real table schemas, filters first, the right comparisons.
+import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../generators/catalog.ts';
+import { kqlSemanticDiagnostics, type KqlTableSchema } from '../../generators/kql/language-service.ts';
+import { profileOf } from '../../generators/logsources/loader.ts';
+import { projectPath } from '../../generators/paths.ts';
+import { render } from '../../generators/targets/index.ts';
+
+const catalog = loadCatalog(projectPath());
+const rule = (name: string) => catalog.rules.find((r) => r.document.name === name)!;
+
+function tableOf(target: 'defender' | 'sentinel', profile?: string): KqlTableSchema {
+  const p = profileOf(catalog.logsources.get('entra_signin')!, target, profile);
+  return { name: p.table!, columns: [...p.columns].map(([name, type]) => ({ name, type })) };
+}
+
+describe('the content', () => {
+  it('loads with no diagnostics', () => {
+    expect(catalog.diagnostics).toEqual([]);
+    expect(catalog.rules.map((r) => r.document.name).sort()).toEqual(['legacy-auth-inventory', 'pop-imap-password-spray']);
+  });
+
+  // Both Defender tables: the generated query must bind against each one's documented columns.
+  for (const [target, profile] of [['defender', 'EntraIdSignInEvents'], ['defender', 'AADSignInEventsBeta'], ['sentinel', 'SigninLogs']] as const) {
+    it(`every rule's ${target} (${profile}) query has zero Kusto diagnostics against the documented schema`, () => {
+      for (const r of catalog.rules) {
+        const text = render(r.query, target, profile).text;
+        expect(kqlSemanticDiagnostics(text, [tableOf(target, profile)]), `${r.document.name}:\n${text}`).toEqual([]);
+      }
+    });
+  }
+});
+
+describe('pop-imap-password-spray', () => {
+  const spray = rule('pop-imap-password-spray');
+
+  it('Defender: filters first, compares case-insensitively, groups by 1-hour bins', () => {
+    const text = render(spray.query, 'defender').text;
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('EntraIdSignInEvents');
+    expect(lines[1]).toMatch(/^\| where Timestamp >= ago\(1h\)$/);
+    expect(text).toContain('ClientAppUsed in~ ("POP3", "IMAP4", "Exchange ActiveSync")');
+    expect(text).toContain('ErrorCode != 0');
+    expect(text).toMatch(/\n\| summarize [^\n]+\n    by IPAddress, window = bin\(Timestamp, 1h\)/);
+    expect(text.indexOf('| where')).toBeLessThan(text.indexOf('| summarize'));
+    // The Defender tables have no ResultType, IsLegacyAuth or AppDisplayName.
+    expect(text).not.toMatch(/ResultType|IsLegacyAuth|AppDisplayName/);
+  });
+
+  it('Sentinel: compares the string ResultType as a string', () => {
+    const text = render(spray.query, 'sentinel').text;
+    expect(text.split('\n')[0]).toBe('SigninLogs');
+    expect(text).toContain('ResultType != "0"');
+    expect(text).not.toMatch(/ResultType\s*(==|!=|>|<)\s*\d/);
+    expect(text).toContain('bin(TimeGenerated, 1h)');
+  });
+
+  it('Splunk: starts from the log-source macro, filters in the base search, bins _time before stats by _time', () => {
+    const text = render(spray.query, 'splunk').text;
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('`detc_entra_signin` earliest=-1h clientAppUsed IN ("POP3", "IMAP4", "Exchange ActiveSync") status.errorCode!=0');
+    expect(text).not.toContain('| where client');
+    const bin = lines.findIndex((l) => l === '| bin _time span=1h');
+    const stats = lines.findIndex((l) => l.startsWith('| stats') && / BY _time ipAddress$/.test(l));
+    expect(bin).toBeGreaterThan(0);
+    expect(stats).toBe(bin + 1);
+    expect(text).toContain('| where distinct_users>=5');
+  });
+});
+
+describe('legacy-auth-inventory', () => {
+  it('keeps every legacy client value in one IN / in~ list', () => {
+    const inventory = rule('legacy-auth-inventory');
+    expect(render(inventory.query, 'splunk').text).toMatch(/clientAppUsed IN \("IMAP4", "POP3", "Authenticated SMTP", .*"Other clients"\)/);
+    expect(render(inventory.query, 'defender').text).toMatch(/ClientAppUsed in~ \("IMAP4", "POP3", .*"Other clients"\)/);
+  });
+});
