@@ -191,12 +191,12 @@ tests:
   - name: a matching sign-in is reported
     now: 2026-07-01T10:00:00Z
     events:
-      - { timestamp: 2026-07-01T09:30:00Z, user: someone@contoso.com, client_app: IMAP4 }
+      - { timestamp: 2026-07-01T09:30:00Z, user: someone@contoso.com, client_app: IMAP4, result_code: 0 }
     expect: { rows: 1, include: [{ user: someone@contoso.com, sign_ins: 1 }] }
   - name: other clients are not
     now: 2026-07-01T10:00:00Z
     events:
-      - { timestamp: 2026-07-01T09:30:00Z, user: someone@contoso.com, client_app: Browser }
+      - { timestamp: 2026-07-01T09:30:00Z, user: someone@contoso.com, client_app: Browser, result_code: 0 }
     expect: { rows: 0 }
 `;
 }

@@ -36,6 +36,9 @@ function explainErrors(errors: readonly ErrorObject[], doc: YamlDocument): Diagn
       case 'if':
         break; // the nested error (with the offending name) says it better
       case 'anyOf':
+        // When one branch failed deeper down (an unknown modifier inside a selection map),
+        // that error is the one to show.
+        if (errors.some((o) => o.keyword !== 'anyOf' && o.keyword !== 'type' && o.keyword !== 'propertyNames' && (o.instancePath === e.instancePath || o.instancePath.startsWith(`${e.instancePath}/`)))) break;
         push(error(doc.locate(path), `${where} must be ${(e.parentSchema as { description?: string })?.description ?? 'valid'}`));
         break;
       case 'type':

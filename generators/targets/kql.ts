@@ -23,7 +23,7 @@ export function renderKql(query: Query, target: 'defender' | 'sentinel', profile
   conditions.push(...conjuncts.map((p) => syntax.render(p, conjuncts.length > 1 || p.kind === 'or')));
   // summarize keeps empty group keys; the rule's meaning drops events without them.
   for (const f of query.summarize?.by ?? []) {
-    if (!impliesPresent(query.filter, f)) conditions.push(syntax.present(f));
+    if (!query.logsource.fields.get(f)!.required && !impliesPresent(query.filter, f)) conditions.push(syntax.present(f));
   }
   lines.push(`| where ${conditions.join('\n    and ')}`);
 
@@ -35,7 +35,9 @@ export function renderKql(query: Query, target: 'defender' | 'sentinel', profile
       ...s.by.map((f) => syntax.groupKey(f)),
       ...(s.window !== undefined ? [`${WINDOW_COLUMN} = bin(${timestamp}, ${formatDuration(s.window)})`] : []),
     ];
-    lines.push(`| summarize ${aggregates.join(', ')}${by.length ? `\n    by ${by.join(', ')}` : ''}`);
+    // Two aggregates fit on the line; more read better one per line.
+    const list = aggregates.length > 2 ? `\n    ${aggregates.join(',\n    ')}` : ` ${aggregates.join(', ')}`;
+    lines.push(`| summarize${list}${by.length ? `\n    by ${by.join(', ')}` : ''}`);
     const capped = s.compute.filter((c) => c.aggregate.fn === 'values');
     if (capped.length) {
       // make_set's order is unspecified: sort, then keep the first n, as the rule says.
@@ -52,7 +54,8 @@ export function renderKql(query: Query, target: 'defender' | 'sentinel', profile
   if (query.having) lines.push(`| where ${renderHaving(query.having, nativeOf)}`);
   if (query.order) {
     // Kusto sorts nulls first when ascending; the rule's meaning puts them last.
-    const keys = query.order.map((k) => `${kqlName(nativeOf(k.column))} ${k.descending ? 'desc' : 'asc nulls last'}`).join(', ');
+    const stringColumns = new Set(query.columns.filter((c) => c.type === 'string' || c.type === 'ip').map((c) => c.name));
+    const keys = query.order.map((k) => `${kqlName(nativeOf(k.column))} ${k.descending ? 'desc' : stringColumns.has(k.column) ? 'asc' : 'asc nulls last'}`).join(', ');
     lines.push(query.limit !== undefined ? `| top ${query.limit} by ${keys}` : `| order by ${keys}`);
   } else if (query.limit !== undefined) lines.push(`| take ${query.limit}`);
   return { target, profile: profile.name, text: lines.join('\n'), columns };
@@ -141,7 +144,7 @@ class KqlSyntax {
 
   aggregate(a: Aggregate, filter: Predicate): string {
     // Kusto counts empty strings as values; the rule's meaning does not.
-    const nonEmpty = (f: string) => !this.nullable(f) && !impliesPresent(filter, f);
+    const nonEmpty = (f: string) => !this.nullable(f) && !this.logsource.fields.get(f)!.required && !impliesPresent(filter, f);
     switch (a.fn) {
       case 'count': return 'count()';
       case 'countif': return `countif(${this.render(a.predicate, false)})`;

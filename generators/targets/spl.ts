@@ -34,7 +34,7 @@ export function renderSpl(query: Query, profileName?: string): RenderedQuery {
     if (s.window !== undefined) lines.push(`| bin _time span=${formatDuration(s.window)}`);
     const by = [...(s.window !== undefined ? ['_time'] : []), ...s.by.map((f) => splSearchField(native(f)))];
     const aggregates = s.compute.map((c) => `${aggregateCall(c.aggregate, native, evalSyntax)} AS ${c.name}`);
-    lines.push(`| stats ${aggregates.join(' ')}${by.length ? ` BY ${by.join(' ')}` : ''}`);
+    lines.push(`| stats ${aggregates.join(', ')}${by.length ? ` BY ${by.join(' ')}` : ''}`);
     const caps = s.compute.filter((c) => c.aggregate.fn === 'values');
     for (const c of caps) {
       // values() is distinct and lexically sorted; keep its first n like the rule says.

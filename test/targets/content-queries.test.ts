@@ -42,7 +42,7 @@ describe('pop-imap-password-spray', () => {
     expect(lines[1]).toMatch(/^\| where Timestamp >= ago\(1h\)$/);
     expect(text).toContain('ClientAppUsed in~ ("POP3", "IMAP4", "Exchange ActiveSync")');
     expect(text).toContain('ErrorCode != 0');
-    expect(text).toMatch(/\n\| summarize [^\n]+\n    by IPAddress, window = bin\(Timestamp, 1h\)/);
+    expect(text).toMatch(/\n\| summarize\n(    \w+ = [^\n]+\n)+    by IPAddress, window = bin\(Timestamp, 1h\)/);
     expect(text.indexOf('| where')).toBeLessThan(text.indexOf('| summarize'));
     // The Defender tables have no ResultType, IsLegacyAuth or AppDisplayName.
     expect(text).not.toMatch(/ResultType|IsLegacyAuth|AppDisplayName/);
