@@ -5,7 +5,8 @@ import { decodeQuotedName, decodeSplString, lexSpl, type SplLexMode, type SplTok
 
 // Each test that pins a Splunk behaviour cites the documentation page in a comment above it.
 // The corpus is read where ../shared/corpus/README.md says it lives.
-const CORPUS_DIR = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
+// A copy of ../shared/corpus (see test/corpus/README.md for sources and licenses): CI clones have only the repo.
+const CORPUS_DIR = fileURLToPath(new URL('../corpus/', import.meta.url));
 
 /** [kind, text] of every token but eof, for compact expectations. */
 const shape = (source: string, mode: SplLexMode = 'search'): [string, string][] =>
