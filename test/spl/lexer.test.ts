@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { decodeQuotedName, decodeSplString, lexSpl, type SplLexMode, type SplToken } from '../../generators/spl/lexer.ts';
 
 // Each test that pins a Splunk behaviour cites the documentation page in a comment above it.
-// The corpus is read where ../shared/corpus/README.md says it lives.
 // A copy of ../shared/corpus (see test/corpus/README.md for sources and licenses): CI clones have only the repo.
 const CORPUS_DIR = fileURLToPath(new URL('../corpus/', import.meta.url));
 
