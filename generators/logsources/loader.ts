@@ -13,7 +13,7 @@ import {
 
 interface ProfileDocument {
   description: string; sourcetype?: string; macro?: string; macro_definition?: string; raw_time_field?: string;
-  table?: string; references?: string[]; fields: Record<string, string>; unavailable?: Record<string, string>;
+  table?: string; filter?: string; references?: string[]; fields: Record<string, string>; unavailable?: Record<string, string>;
   columns: Record<string, KqlType | SplunkType>;
 }
 interface LogSourceDocument {
@@ -52,6 +52,7 @@ export function loadLogSourceFile(file: string, displayName = file): LogSource {
       }
       if (target === 'splunk' && !(p.macro && p.macro_definition)) problems.push(error(at(), 'a Splunk profile needs macro and macro_definition'));
       if (target !== 'splunk' && !p.table) problems.push(error(at(), 'a KQL profile needs table'));
+      if (target === 'splunk' && p.filter) problems.push(error(at('filter'), 'a Splunk profile selects its events in macro_definition, not filter'));
       const mapped = new Map<string, NativeField>();
       for (const [canonical, column] of Object.entries(p.fields)) {
         if (!fields.has(canonical)) problems.push(error(at('fields', canonical), `'${canonical}' is not a canonical field of ${data.name}`));
@@ -65,7 +66,7 @@ export function loadLogSourceFile(file: string, displayName = file): LogSource {
       }
       profiles.set(profileName, {
         name: profileName, description: p.description, macro: p.macro, macroDefinition: p.macro_definition,
-        sourcetype: p.sourcetype, rawTimeField: p.raw_time_field, table: p.table, fields: mapped, unavailable,
+        sourcetype: p.sourcetype, rawTimeField: p.raw_time_field, table: p.table, filter: p.filter, fields: mapped, unavailable,
         columns: new Map(Object.entries(p.columns)), references: p.references ?? [],
       });
     }

@@ -40,6 +40,8 @@ export interface LogSourceProfile {
   readonly rawTimeField?: string;
   /** KQL: the table the events live in. */
   readonly table?: string;
+  /** KQL: a predicate selecting this log source's rows when the table holds others too. */
+  readonly filter?: string;
   /** canonical field name → native field; absent = not available on this target. */
   readonly fields: ReadonlyMap<string, NativeField>;
   /** canonical field name → why it is not available (shown when a rule needs it). */

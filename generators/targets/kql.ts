@@ -19,6 +19,8 @@ export function renderKql(query: Query, target: 'defender' | 'sentinel', profile
   const lines = [profile.table!];
 
   const conditions = [`${timestamp} >= ago(${formatDuration(query.lookback)})`];
+  // A log source that is a slice of a shared table (e.g. one ActionType) selects it first.
+  if (profile.filter) conditions.push(profile.filter.includes(' or ') ? `(${profile.filter})` : profile.filter);
   const conjuncts = query.filter.kind === 'and' ? query.filter.items : query.filter.kind === 'true' ? [] : [query.filter];
   conditions.push(...conjuncts.map((p) => syntax.render(p, conjuncts.length > 1 || p.kind === 'or')));
   // summarize keeps empty group keys; the rule's meaning drops events without them.
