@@ -9,6 +9,8 @@ import { formatDiagnostic, hasErrors, InputError, type Diagnostic } from './diag
 import { buildDistFiles } from './build.ts';
 import { staleFiles, writeDist } from './dist-writer.ts';
 import { runReferenceTests } from './reference-tests.ts';
+import { validateGeneratedQueries } from './query-validation.ts';
+import { validateQueryFile } from './query-files.ts';
 import { render, TARGETS, type TargetName } from './targets/index.ts';
 
 export const EXIT = { ok: 0, findings: 1, input: 2 } as const;
@@ -66,9 +68,11 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
     .option('--check', 'write nothing; fail (exit 1) if dist/ differs from what the build would write')
     .action((options: { check?: boolean }) => {
       const catalog = load();
+      const invalid = validateGeneratedQueries(catalog);
+      report(invalid);
       const failed = runReferenceTests(catalog).filter((o) => o.failures.length);
       for (const f of failed) io.err(`${f.rule.file}: test '${f.test}' failed (${f.engine}): ${f.failures.join('; ')}\n`);
-      if (failed.length) return void (exitCode = EXIT.findings);
+      if (failed.length || hasErrors(invalid)) return void (exitCode = EXIT.findings);
       const files = buildDistFiles(catalog);
       const dist = join(catalog.root, 'dist');
       if (options.check) {
@@ -91,6 +95,9 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
     .addOption(new Option('--reporter <reporter>', 'output format').choices(['pretty', 'json']).default('pretty'))
     .action((rules: string[], options: { reporter: 'pretty' | 'json' }) => {
       const catalog = load(rules.length ? rules.map((r) => resolveRule(root(), r)) : undefined);
+      const invalid = validateGeneratedQueries(catalog);
+      report(invalid);
+      if (hasErrors(invalid)) exitCode = EXIT.findings;
       const outcomes = runReferenceTests(catalog);
       const failed = outcomes.filter((o) => o.failures.length);
       if (options.reporter === 'json') {
@@ -107,13 +114,30 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
 
   program
     .command('validate')
-    .description('check rule files (YAML, schema, fields, expressions, fixtures); exit 1 on findings')
-    .argument('<files...>', 'rule files or folders')
-    .action((files: string[]) => {
-      const catalog = loadCatalog(root(), files.map((f) => resolve(f)));
-      report(catalog.diagnostics);
-      if (hasErrors(catalog.diagnostics)) return void (exitCode = EXIT.findings);
-      io.out(`${catalog.rules.length} rule(s) valid\n`);
+    .description('check rule files (and their generated queries), or .kql / .spl query files; exit 1 on findings')
+    .argument('<files...>', 'rule files or folders, .kql or .spl files')
+    .addOption(new Option('-t, --target <target>', 'for .kql files: the tables to check against').choices(['defender', 'sentinel']))
+    .option('--syntax-only', 'for .kql files: syntax only, no name or type binding')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action((files: string[], options: { target?: 'defender' | 'sentinel'; syntaxOnly?: boolean; format: 'text' | 'json' }) => {
+      const queryFiles = files.filter((f) => /\.(kql|spl)$/i.test(f));
+      const ruleFiles = files.filter((f) => !queryFiles.includes(f));
+      const diagnostics: Diagnostic[] = [];
+      let checked = queryFiles.length;
+      const logsources = () => loadCatalog(root(), []).logsources;
+      for (const file of queryFiles) diagnostics.push(...validateQueryFile(file, { ...options, logsources }));
+      if (ruleFiles.length) {
+        const catalog = loadCatalog(root(), ruleFiles.map((f) => resolve(f)));
+        diagnostics.push(...catalog.diagnostics);
+        if (!hasErrors(catalog.diagnostics)) diagnostics.push(...validateGeneratedQueries(catalog));
+        checked += catalog.rules.length;
+      }
+      if (options.format === 'json') io.out(`${JSON.stringify({ files: checked, diagnostics }, null, 2)}\n`);
+      else {
+        report(diagnostics);
+        if (!hasErrors(diagnostics)) io.out(`${checked} file(s) valid\n`);
+      }
+      if (hasErrors(diagnostics)) exitCode = EXIT.findings;
     });
 
   program

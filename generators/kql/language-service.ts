@@ -91,6 +91,43 @@ export function kqlSemanticDiagnostics(text: string, tables: readonly KqlTableSc
   return convert(text, toArray(kusto().KustoCode.ParseAndAnalyze(text, globalsFor(tables)).GetDiagnostics()));
 }
 
+interface KustoNode {
+  Kind: number;
+  TextStart: number;
+  Width: number;
+  Left?: KustoNode | null;
+  Right?: KustoNode | null;
+  ResultType?: { Name: string } | null;
+  WalkNodes(action: (node: KustoNode) => void): void;
+}
+
+const NUMERIC = new Set(['int', 'long', 'real', 'decimal']);
+const COMPARISONS = /^(Equal|NotEqual|LessThan|LessThanOrEqual|GreaterThan|GreaterThanOrEqual|In|NotIn)Expression$/;
+
+/**
+ * Comparisons of a number with a string, which Kusto accepts silently (`ErrorCode != "0"` on
+ * an int column is true for every row). Kusto's analyser does not flag these; we do.
+ */
+export function kqlTypeMismatches(text: string, tables: readonly KqlTableSchema[]): KqlDiagnostic[] {
+  const K = kusto();
+  const kinds = new Map(Object.entries(K.Syntax.SyntaxKind).map(([name, value]) => [value, name]));
+  const code = K.KustoCode.ParseAndAnalyze(text, globalsFor(tables)) as unknown as { Syntax: KustoNode };
+  const found: KustoDiagnostic[] = [];
+  code.Syntax.WalkNodes((node) => {
+    const kind = kinds.get(node.Kind) ?? '';
+    if (!COMPARISONS.test(kind) || !node.Left?.ResultType || !node.Right) return;
+    const left = node.Left.ResultType.Name;
+    const rightTypes: string[] = [];
+    if (kind.includes('In')) node.Right.WalkNodes((n) => { if (kinds.get(n.Kind)?.endsWith('LiteralExpression') && n.ResultType) rightTypes.push(n.ResultType.Name); });
+    else if (node.Right.ResultType) rightTypes.push(node.Right.ResultType.Name);
+    const clash = rightTypes.find((r) => (NUMERIC.has(left) && r === 'string') || (left === 'string' && NUMERIC.has(r)));
+    if (clash) {
+      found.push({ Code: 'DETC001', Severity: 'Error', Message: `compares ${left} with ${clash}: Kusto does not convert between them, so this does not mean what it reads as; convert one side (toint(), tostring()) or use a ${left} literal`, Start: node.TextStart, Length: node.Width });
+    }
+  });
+  return convert(text, found);
+}
+
 /** Every token of the query, as Kusto's own lexer reads it (ValueText is the decoded value). */
 export function kqlTokens(text: string): Array<{ kind: string; text: string; value: string; start: number }> {
   const K = kusto();
