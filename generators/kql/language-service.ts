@@ -1,140 +1,181 @@
 // Microsoft's Kusto language service (Kusto.Language compiled to JavaScript by Bridge.NET),
-// loaded once per process, behind a small typed API. The .NET-isms stay in this file.
-// Loading takes ~0.3 s: it happens on first use, never at import.
+// loaded once per process on first use (≈0.3 s; never at import), behind a small typed API.
+// Everything .NET-shaped (`$ctorN` overloads, `Count`/`getItem` lists, `{ v }` out-parameters)
+// stays in this file.
 import { createRequire } from 'node:module';
+
+export interface KqlColumnSchema {
+  readonly name: string;
+  /** A Kusto scalar type name: string, int, long, real, bool, datetime, dynamic, guid, timespan, decimal. */
+  readonly type: string;
+}
 
 export interface KqlTableSchema {
   readonly name: string;
-  readonly columns: ReadonlyArray<{ readonly name: string; readonly type: string }>;
+  readonly columns: ReadonlyArray<KqlColumnSchema>;
 }
 
+/**
+ * A stored function the query may call (for example Sentinel's `_GetWatchlist`, which is not
+ * built into the language service), declared as a KQL user-defined function:
+ * `{ name: '_GetWatchlist', parameters: '(alias:string)', body: '{ datatable(SearchKey:string)[] }' }`.
+ * https://learn.microsoft.com/kusto/query/functions/user-defined-functions
+ */
+export interface KqlFunctionDeclaration {
+  readonly name: string;
+  readonly parameters: string;
+  readonly body: string;
+}
+
+export interface KqlAnalysisOptions {
+  readonly functions?: readonly KqlFunctionDeclaration[];
+}
+
+export type KqlSeverity = 'error' | 'warning' | 'suggestion' | 'information';
+
 export interface KqlDiagnostic {
+  /** Kusto's code, e.g. KS142 (unknown name), KS204 (unknown table), KS001 (missing token). */
   readonly code: string;
-  readonly severity: string;
+  readonly severity: KqlSeverity | (string & {});
   readonly message: string;
-  /** Offset and length in the query text. */
+  /** Offset and length in the query text, in UTF-16 code units. */
   readonly start: number;
   readonly length: number;
-  /** 1-based. */
+  /** 1-based, by Kusto's own line breaks (\r\n, \n, \r). */
   readonly line: number;
   readonly col: number;
 }
 
-/* The slice of Kusto.Language's API used here (see Kusto.Language.Bridge.d.ts). */
-interface NetList<T> { Count: number; getItem(i: number): T }
-interface KustoDiagnostic { Code: string; Severity: string; Message: string; Start: number; Length: number }
-interface KustoToken { Kind: number; Text: string; ValueText: string; TextStart: number; GetNextToken(): KustoToken | null }
-interface KustoCode { GetDiagnostics(): NetList<KustoDiagnostic> | KustoDiagnostic[]; Syntax: { GetFirstToken(): KustoToken | null } }
+/** A string literal as Kusto's parser reads it: adjacent literals are one (they concatenate). */
+export interface KqlStringLiteral {
+  readonly start: number;
+  readonly length: number;
+  /** The decoded value. */
+  readonly value: string;
+}
+
+/* ---- The slice of Kusto.Language's API used here (see Kusto.Language.Bridge.d.ts). ---- */
+
+interface NetList<T> { readonly Count: number; getItem(i: number): T }
+/** GetSyntaxDiagnostics() returns a plain, empty JS array when there is nothing to report. */
+type DiagnosticList = NetList<NetDiagnostic> | NetDiagnostic[] | null;
+interface NetDiagnostic { Code: string; Severity: string; Message: string; Start: number; Length: number }
+interface NetSyntaxElement {
+  Kind: number;
+  Parent: NetSyntaxElement | null;
+  TextStart: number;
+  Width: number;
+  /** Tokens: the decoded text of a literal. */
+  ValueText?: string | null;
+  /** Literal expressions: the decoded value. */
+  LiteralValueInfo?: { ValueText: string | null } | null;
+  WalkElements(action: (e: NetSyntaxElement) => void): void;
+}
+interface NetCode {
+  Syntax: NetSyntaxElement;
+  GetDiagnostics(): DiagnosticList;
+  TryGetLineAndOffset(position: number, line: { v: number }, offset: { v: number }): boolean;
+}
+interface Opaque { readonly __kusto: unique symbol }
 interface KustoLanguage {
-  KustoCode: { Parse(text: string): KustoCode; ParseAndAnalyze(text: string, globals: unknown): KustoCode };
-  GlobalState: { Default: { WithDatabase(db: unknown): unknown } };
+  KustoCode: { Parse(text: string): NetCode; ParseAndAnalyze(text: string, globals: Opaque): NetCode };
+  GlobalState: { Default: { WithDatabase(db: Opaque): Opaque } };
   Symbols: {
-    TableSymbol: { $ctor7: new (name: string, schema: string, description: string | null) => unknown };
-    DatabaseSymbol: { $ctor3: new (name: string, alternateName: string | null, members: unknown[], isOpen: boolean) => unknown };
+    ScalarTypes: { GetSymbol(name: string): Opaque | null };
+    ColumnSymbol: new (name: string, type: Opaque, description: null, originalColumns: null, source: null, examples: null) => Opaque;
+    TableSymbol: { $ctor4: new (name: string, columns: Opaque[]) => Opaque };
+    FunctionSymbol: { $ctor16: new (name: string, parameterList: string, body: string, description: null) => Opaque };
+    DatabaseSymbol: { $ctor3: new (name: string, alternateName: null, members: Opaque[], isOpen: boolean) => Opaque };
   };
   Syntax: { SyntaxKind: Record<string, number> };
 }
 
 let language: KustoLanguage | undefined;
 
-export function kusto(): KustoLanguage {
+function kusto(): KustoLanguage {
   if (!language) {
     const require = createRequire(import.meta.url);
-    require('@kusto/language-service-next/bridge.js');
-    require('@kusto/language-service-next');
+    require('@kusto/language-service-next/bridge.js'); // defines the Bridge.NET runtime globals
+    require('@kusto/language-service-next'); // defines globalThis.Kusto
     language = (globalThis as unknown as { Kusto: { Language: KustoLanguage } }).Kusto.Language;
   }
   return language;
 }
 
-/** Kusto returns a .NET list, except a plain (empty) array when there is nothing to report. */
-function toArray<T>(list: NetList<T> | T[]): T[] {
+function toArray(list: DiagnosticList): NetDiagnostic[] {
+  if (!list) return [];
   return Array.isArray(list) ? list : Array.from({ length: list.Count }, (_, i) => list.getItem(i));
 }
 
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
-  return starts;
-}
-
-function convert(text: string, diagnostics: KustoDiagnostic[]): KqlDiagnostic[] {
-  const starts = lineStarts(text);
-  return diagnostics.map((d) => {
-    let line = starts.length - 1;
-    while (line > 0 && starts[line]! > d.Start) line--;
-    return { code: d.Code, severity: String(d.Severity).toLowerCase(), message: d.Message, start: d.Start, length: d.Length, line: line + 1, col: d.Start - starts[line]! + 1 };
+/** All of the code's diagnostics, with 1-based line and column from Kusto's own line map. */
+function diagnosticsOf(code: NetCode): KqlDiagnostic[] {
+  return toArray(code.GetDiagnostics()).map((d) => {
+    const line = { v: 1 };
+    const col = { v: 1 };
+    code.TryGetLineAndOffset(d.Start, line, col);
+    return { code: d.Code, severity: String(d.Severity).toLowerCase(), message: d.Message, start: d.Start, length: d.Length, line: line.v, col: col.v };
   });
 }
 
 /** Syntax only (KustoCode.Parse): no names are resolved. */
 export function kqlSyntaxDiagnostics(text: string): KqlDiagnostic[] {
-  return convert(text, toArray(kusto().KustoCode.Parse(text).GetDiagnostics()));
+  return diagnosticsOf(kusto().KustoCode.Parse(text));
 }
 
-const globalsByTables = new Map<string, unknown>();
+/** Syntax plus name and type binding (KustoCode.ParseAndAnalyze) against a database holding `tables`. */
+export function kqlSemanticDiagnostics(text: string, tables: readonly KqlTableSchema[], options: KqlAnalysisOptions = {}): KqlDiagnostic[] {
+  return diagnosticsOf(kusto().KustoCode.ParseAndAnalyze(text, globalsFor(tables, options.functions ?? [])));
+}
 
-function globalsFor(tables: readonly KqlTableSchema[]): unknown {
-  const key = JSON.stringify(tables);
-  let globals = globalsByTables.get(key);
+/** Building a GlobalState is not free: one per distinct set of tables and functions. */
+const globalsCache = new Map<string, Opaque>();
+
+function globalsFor(tables: readonly KqlTableSchema[], functions: readonly KqlFunctionDeclaration[]): Opaque {
+  const key = JSON.stringify([
+    tables.map((t) => [t.name, t.columns.map((c) => [c.name, c.type])]),
+    functions.map((f) => [f.name, f.parameters, f.body]),
+  ]);
+  let globals = globalsCache.get(key);
   if (!globals) {
     const K = kusto();
-    const symbols = tables.map((t) => new K.Symbols.TableSymbol.$ctor7(t.name, `(${t.columns.map((c) => `['${c.name}']:${c.type}`).join(', ')})`, null));
-    globals = K.GlobalState.Default.WithDatabase(new K.Symbols.DatabaseSymbol.$ctor3('detc', null, symbols, false));
-    globalsByTables.set(key, globals);
+    const tableSymbols = tables.map((t) => new K.Symbols.TableSymbol.$ctor4(t.name, t.columns.map((c) => {
+      const type = K.Symbols.ScalarTypes.GetSymbol(c.type);
+      if (!type) throw new Error(`KQL table ${t.name}: column ${c.name} has unknown type '${c.type}'`);
+      return new K.Symbols.ColumnSymbol(c.name, type, null, null, null, null);
+    })));
+    const withTables = (members: Opaque[]) => K.GlobalState.Default.WithDatabase(new K.Symbols.DatabaseSymbol.$ctor3('detc', null, members, false));
+    globals = withTables(tableSymbols);
+    if (functions.length) {
+      // Kusto takes a malformed declaration silently (a bad parameter list becomes "no
+      // parameters"), so each one is first analysed as a `let` over the same tables.
+      for (const f of functions) {
+        const problems = diagnosticsOf(K.KustoCode.ParseAndAnalyze(`let ${f.name} = ${f.parameters} ${f.body};\nprint 1`, globals));
+        if (problems.length) throw new Error(`KQL function ${f.name}: ${problems.map((p) => `${p.code} ${p.message}`).join('; ')}`);
+      }
+      globals = withTables([...tableSymbols, ...functions.map((f) => new K.Symbols.FunctionSymbol.$ctor16(f.name, f.parameters, f.body, null))]);
+    }
+    globalsCache.set(key, globals);
   }
   return globals;
 }
 
-/** Syntax plus name and type binding against a database holding `tables`. */
-export function kqlSemanticDiagnostics(text: string, tables: readonly KqlTableSchema[]): KqlDiagnostic[] {
-  return convert(text, toArray(kusto().KustoCode.ParseAndAnalyze(text, globalsFor(tables)).GetDiagnostics()));
-}
-
-interface KustoNode {
-  Kind: number;
-  TextStart: number;
-  Width: number;
-  Left?: KustoNode | null;
-  Right?: KustoNode | null;
-  ResultType?: { Name: string } | null;
-  WalkNodes(action: (node: KustoNode) => void): void;
-}
-
-const NUMERIC = new Set(['int', 'long', 'real', 'decimal']);
-const COMPARISONS = /^(Equal|NotEqual|LessThan|LessThanOrEqual|GreaterThan|GreaterThanOrEqual|In|NotIn)Expression$/;
-
 /**
- * Comparisons of a number with a string, which Kusto accepts silently (`ErrorCode != "0"` on
- * an int column is true for every row). Kusto's analyser does not flag these; we do.
+ * Every string literal in the query, in source order, with the value Kusto's own parser decodes
+ * (`ValueInfo.ValueText`: "the unescaped value of a string literal"). Adjacent literals form
+ * one CompoundStringLiteralExpression whose value is their concatenation; a string token that
+ * is not part of a literal expression (a property name inside dynamic(…)) is reported alone.
  */
-export function kqlTypeMismatches(text: string, tables: readonly KqlTableSchema[]): KqlDiagnostic[] {
+export function kqlStringLiterals(text: string): KqlStringLiteral[] {
   const K = kusto();
-  const kinds = new Map(Object.entries(K.Syntax.SyntaxKind).map(([name, value]) => [value, name]));
-  const code = K.KustoCode.ParseAndAnalyze(text, globalsFor(tables)) as unknown as { Syntax: KustoNode };
-  const found: KustoDiagnostic[] = [];
-  code.Syntax.WalkNodes((node) => {
-    const kind = kinds.get(node.Kind) ?? '';
-    if (!COMPARISONS.test(kind) || !node.Left?.ResultType || !node.Right) return;
-    const left = node.Left.ResultType.Name;
-    const rightTypes: string[] = [];
-    if (kind.includes('In')) node.Right.WalkNodes((n) => { if (kinds.get(n.Kind)?.endsWith('LiteralExpression') && n.ResultType) rightTypes.push(n.ResultType.Name); });
-    else if (node.Right.ResultType) rightTypes.push(node.Right.ResultType.Name);
-    const clash = rightTypes.find((r) => (NUMERIC.has(left) && r === 'string') || (left === 'string' && NUMERIC.has(r)));
-    if (clash) {
-      found.push({ Code: 'DETC001', Severity: 'Error', Message: `compares ${left} with ${clash}: Kusto does not convert between them, so this does not mean what it reads as; convert one side (toint(), tostring()) or use a ${left} literal`, Start: node.TextStart, Length: node.Width });
-    }
+  const { StringLiteralToken, StringLiteralExpression, CompoundStringLiteralExpression } = K.Syntax.SyntaxKind;
+  const isLiteralExpression = (kind: number | undefined) => kind === StringLiteralExpression || kind === CompoundStringLiteralExpression;
+  const literals: KqlStringLiteral[] = [];
+  K.KustoCode.Parse(text).Syntax.WalkElements((e) => {
+    let value: string | null | undefined;
+    if (isLiteralExpression(e.Kind)) value = e.LiteralValueInfo?.ValueText;
+    else if (e.Kind === StringLiteralToken && !isLiteralExpression(e.Parent?.Kind)) value = e.ValueText;
+    else return;
+    literals.push({ start: e.TextStart, length: e.Width, value: value ?? '' });
   });
-  return convert(text, found);
-}
-
-/** Every token of the query, as Kusto's own lexer reads it (ValueText is the decoded value). */
-export function kqlTokens(text: string): Array<{ kind: string; text: string; value: string; start: number }> {
-  const K = kusto();
-  const kindNames = new Map(Object.entries(K.Syntax.SyntaxKind).map(([name, value]) => [value, name]));
-  const tokens: Array<{ kind: string; text: string; value: string; start: number }> = [];
-  for (let t = K.KustoCode.Parse(text).Syntax.GetFirstToken(); t; t = t.GetNextToken()) {
-    tokens.push({ kind: kindNames.get(t.Kind) ?? String(t.Kind), text: t.Text, value: t.ValueText, start: t.TextStart });
-  }
-  return tokens;
+  return literals;
 }

@@ -1,7 +1,7 @@
 // KQL validation: Kusto's own analyser (names, types, syntax) against the documented table
 // schemas of our log sources, plus the number-vs-string comparisons it lets through.
 import type { LogSource, TargetName } from '../logsources/types.ts';
-import { kqlSemanticDiagnostics, kqlSyntaxDiagnostics, kqlTypeMismatches, type KqlDiagnostic, type KqlTableSchema } from './language-service.ts';
+import { analyzeKql, kqlSyntaxDiagnostics, type KqlDiagnostic, type KqlTableSchema } from './language-service.ts';
 
 /** Every table the log sources define for a KQL target (all profiles), columns merged by table. */
 export function kqlTablesFor(logsources: Iterable<LogSource>, target: Exclude<TargetName, 'splunk'>): KqlTableSchema[] {
@@ -18,8 +18,6 @@ export function kqlTablesFor(logsources: Iterable<LogSource>, target: Exclude<Ta
 
 export function validateKql(text: string, tables: readonly KqlTableSchema[], options: { syntaxOnly?: boolean } = {}): KqlDiagnostic[] {
   if (options.syntaxOnly) return kqlSyntaxDiagnostics(text);
-  const diagnostics = kqlSemanticDiagnostics(text, tables);
-  // Type checks only mean something once names bind.
-  if (diagnostics.some((d) => d.severity === 'error')) return diagnostics;
-  return [...diagnostics, ...kqlTypeMismatches(text, tables)].sort((a, b) => a.start - b.start);
+  const { diagnostics, mismatches } = analyzeKql(text, tables);
+  return [...diagnostics, ...mismatches].sort((a, b) => a.start - b.start);
 }
