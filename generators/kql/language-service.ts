@@ -62,21 +62,27 @@ type DiagnosticList = NetList<NetDiagnostic> | NetDiagnostic[] | null;
 interface NetDiagnostic { Code: string; Severity: string; Message: string; Start: number; Length: number }
 interface NetSyntaxElement {
   Kind: number;
-  Parent: NetSyntaxElement | null;
   TextStart: number;
   Width: number;
   /** Tokens: the decoded text of a literal. */
   ValueText?: string | null;
   /** Literal expressions: the decoded value. */
   LiteralValueInfo?: { ValueText: string | null } | null;
+  /** Binary expressions: the operands. */
+  Left?: NetSyntaxElement | null;
+  Right?: NetSyntaxElement | null;
+  /** Expressions, after ParseAndAnalyze: the bound type (`string`, `long`, …). */
+  ResultType?: { Name: string } | null;
   WalkElements(action: (e: NetSyntaxElement) => void): void;
+  WalkNodes(action: (node: NetSyntaxElement) => void): void;
 }
 interface NetCode {
   Syntax: NetSyntaxElement;
   GetDiagnostics(): DiagnosticList;
   TryGetLineAndOffset(position: number, line: { v: number }, offset: { v: number }): boolean;
 }
-interface Opaque { readonly __kusto: unique symbol }
+/** A Kusto object this file only passes back to Kusto (symbols, GlobalState). */
+interface Opaque { readonly __kustoObject: true }
 interface KustoLanguage {
   KustoCode: { Parse(text: string): NetCode; ParseAndAnalyze(text: string, globals: Opaque): NetCode };
   GlobalState: { Default: { WithDatabase(db: Opaque): Opaque } };
@@ -92,7 +98,15 @@ interface KustoLanguage {
 
 let language: KustoLanguage | undefined;
 
-function kusto(): KustoLanguage {
+/**
+ * Loads the Kusto language service now if it is not loaded yet. It loads itself on first use;
+ * call this only to time the load or to pay for it up front.
+ */
+export function kusto(): void {
+  kustoLanguage();
+}
+
+function kustoLanguage(): KustoLanguage {
   if (!language) {
     const require = createRequire(import.meta.url);
     require('@kusto/language-service-next/bridge.js'); // defines the Bridge.NET runtime globals
@@ -109,22 +123,67 @@ function toArray(list: DiagnosticList): NetDiagnostic[] {
 
 /** All of the code's diagnostics, with 1-based line and column from Kusto's own line map. */
 function diagnosticsOf(code: NetCode): KqlDiagnostic[] {
-  return toArray(code.GetDiagnostics()).map((d) => {
-    const line = { v: 1 };
-    const col = { v: 1 };
-    code.TryGetLineAndOffset(d.Start, line, col);
-    return { code: d.Code, severity: String(d.Severity).toLowerCase(), message: d.Message, start: d.Start, length: d.Length, line: line.v, col: col.v };
-  });
+  return toArray(code.GetDiagnostics()).map((d) => located(code, d));
+}
+
+function located(code: NetCode, d: NetDiagnostic): KqlDiagnostic {
+  const line = { v: 1 };
+  const col = { v: 1 };
+  code.TryGetLineAndOffset(d.Start, line, col);
+  return { code: d.Code, severity: String(d.Severity).toLowerCase(), message: d.Message, start: d.Start, length: d.Length, line: line.v, col: col.v };
 }
 
 /** Syntax only (KustoCode.Parse): no names are resolved. */
 export function kqlSyntaxDiagnostics(text: string): KqlDiagnostic[] {
-  return diagnosticsOf(kusto().KustoCode.Parse(text));
+  return diagnosticsOf(kustoLanguage().KustoCode.Parse(text));
 }
 
 /** Syntax plus name and type binding (KustoCode.ParseAndAnalyze) against a database holding `tables`. */
 export function kqlSemanticDiagnostics(text: string, tables: readonly KqlTableSchema[], options: KqlAnalysisOptions = {}): KqlDiagnostic[] {
-  return diagnosticsOf(kusto().KustoCode.ParseAndAnalyze(text, globalsFor(tables, options.functions ?? [])));
+  return diagnosticsOf(kustoLanguage().KustoCode.ParseAndAnalyze(text, globalsFor(tables, options.functions ?? [])));
+}
+
+export interface KqlAnalysis {
+  /** Kusto's own diagnostics (as kqlSemanticDiagnostics). */
+  readonly diagnostics: KqlDiagnostic[];
+  /** Our DETC001 number-vs-string comparisons; empty unless Kusto reports no error (types only mean something once names bind). */
+  readonly mismatches: KqlDiagnostic[];
+}
+
+/** One ParseAndAnalyze for both Kusto's diagnostics and the comparisons it lets through. */
+export function analyzeKql(text: string, tables: readonly KqlTableSchema[], options: KqlAnalysisOptions = {}): KqlAnalysis {
+  const code = kustoLanguage().KustoCode.ParseAndAnalyze(text, globalsFor(tables, options.functions ?? []));
+  const diagnostics = diagnosticsOf(code);
+  return { diagnostics, mismatches: diagnostics.some((d) => d.severity === 'error') ? [] : typeMismatches(code) };
+}
+
+const NUMERIC = new Set(['int', 'long', 'real', 'decimal']);
+const COMPARISONS = /^(Equal|NotEqual|LessThan|LessThanOrEqual|GreaterThan|GreaterThanOrEqual|In|NotIn)Expression$/;
+let kindNames: Map<number, string> | undefined;
+
+/**
+ * Comparisons of a number with a string, which Kusto's analyser accepts silently for ==, != and
+ * in, in either direction (`ErrorCode != "0"` on an int column is true for every row); reported
+ * as DETC001. (Ordering operators with mixed types are Kusto's own KS106.)
+ */
+function typeMismatches(code: NetCode): KqlDiagnostic[] {
+  kindNames ??= new Map(Object.entries(kustoLanguage().Syntax.SyntaxKind).map(([name, value]) => [value, name]));
+  const names = kindNames;
+  const found: KqlDiagnostic[] = [];
+  code.Syntax.WalkNodes((node) => {
+    const kind = names.get(node.Kind) ?? '';
+    if (!COMPARISONS.test(kind) || !node.Left?.ResultType || !node.Right) return;
+    const left = node.Left.ResultType.Name;
+    const rightTypes: string[] = [];
+    if (kind.includes('In')) node.Right.WalkNodes((n) => { if (names.get(n.Kind)?.endsWith('LiteralExpression') && n.ResultType) rightTypes.push(n.ResultType.Name); });
+    else if (node.Right.ResultType) rightTypes.push(node.Right.ResultType.Name);
+    const clash = rightTypes.find((r) => (NUMERIC.has(left) && r === 'string') || (left === 'string' && NUMERIC.has(r)));
+    if (clash) {
+      const message = `compares ${left} with ${clash}: Kusto does not convert between them, so this does not mean what it reads as; convert one side (toint(), tostring()) or use a ${left} literal`;
+      found.push(located(code, { Code: 'DETC001', Severity: 'Error', Message: message, Start: node.TextStart, Length: node.Width }));
+    }
+  });
+  return found;
 }
 
 /** Building a GlobalState is not free: one per distinct set of tables and functions. */
@@ -137,7 +196,7 @@ function globalsFor(tables: readonly KqlTableSchema[], functions: readonly KqlFu
   ]);
   let globals = globalsCache.get(key);
   if (!globals) {
-    const K = kusto();
+    const K = kustoLanguage();
     const tableSymbols = tables.map((t) => new K.Symbols.TableSymbol.$ctor4(t.name, t.columns.map((c) => {
       const type = K.Symbols.ScalarTypes.GetSymbol(c.type);
       if (!type) throw new Error(`KQL table ${t.name}: column ${c.name} has unknown type '${c.type}'`);
@@ -166,14 +225,16 @@ function globalsFor(tables: readonly KqlTableSchema[], functions: readonly KqlFu
  * is not part of a literal expression (a property name inside dynamic(…)) is reported alone.
  */
 export function kqlStringLiterals(text: string): KqlStringLiteral[] {
-  const K = kusto();
+  const K = kustoLanguage();
   const { StringLiteralToken, StringLiteralExpression, CompoundStringLiteralExpression } = K.Syntax.SyntaxKind;
-  const isLiteralExpression = (kind: number | undefined) => kind === StringLiteralExpression || kind === CompoundStringLiteralExpression;
   const literals: KqlStringLiteral[] = [];
+  let insideUntil = -1; // the end of the literal expression being walked: its tokens are part of it
   K.KustoCode.Parse(text).Syntax.WalkElements((e) => {
     let value: string | null | undefined;
-    if (isLiteralExpression(e.Kind)) value = e.LiteralValueInfo?.ValueText;
-    else if (e.Kind === StringLiteralToken && !isLiteralExpression(e.Parent?.Kind)) value = e.ValueText;
+    if (e.Kind === StringLiteralExpression || e.Kind === CompoundStringLiteralExpression) {
+      value = e.LiteralValueInfo?.ValueText;
+      insideUntil = e.TextStart + e.Width;
+    } else if (e.Kind === StringLiteralToken && e.TextStart >= insideUntil) value = e.ValueText;
     else return;
     literals.push({ start: e.TextStart, length: e.Width, value: value ?? '' });
   });
