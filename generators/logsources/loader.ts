@@ -13,7 +13,7 @@ import {
 
 interface ProfileDocument {
   description: string; sourcetype?: string; macro?: string; macro_definition?: string; raw_time_field?: string;
-  table?: string; filter?: string; references?: string[]; fields: Record<string, string>; unavailable?: Record<string, string>;
+  table?: string; filter?: string; constants?: Record<string, string | number | boolean>; references?: string[]; fields: Record<string, string>; unavailable?: Record<string, string>;
   columns: Record<string, KqlType | SplunkType>;
 }
 interface LogSourceDocument {
@@ -66,7 +66,7 @@ export function loadLogSourceFile(file: string, displayName = file): LogSource {
       }
       profiles.set(profileName, {
         name: profileName, description: p.description, macro: p.macro, macroDefinition: p.macro_definition,
-        sourcetype: p.sourcetype, rawTimeField: p.raw_time_field, table: p.table, filter: p.filter, fields: mapped, unavailable,
+        sourcetype: p.sourcetype, rawTimeField: p.raw_time_field, table: p.table, filter: p.filter, constants: new Map(Object.entries(p.constants ?? {})), fields: mapped, unavailable,
         columns: new Map(Object.entries(p.columns)), references: p.references ?? [],
       });
     }

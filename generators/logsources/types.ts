@@ -42,6 +42,8 @@ export interface LogSourceProfile {
   readonly table?: string;
   /** KQL: a predicate selecting this log source's rows when the table holds others too. */
   readonly filter?: string;
+  /** Native columns with one value on every row of this log source (what `filter` selects). */
+  readonly constants: ReadonlyMap<string, string | number | boolean>;
   /** canonical field name → native field; absent = not available on this target. */
   readonly fields: ReadonlyMap<string, NativeField>;
   /** canonical field name → why it is not available (shown when a rule needs it). */

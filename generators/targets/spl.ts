@@ -120,25 +120,24 @@ class SearchSyntax {
       case 'not': {
         // `f!=v` drops events without f, `NOT f=v` keeps them; they agree when f is always there.
         const item = p.item;
-        if ((item.kind === 'string' && item.op === 'eq' || item.kind === 'number' && item.op === 'eq') && this.required(item.field)) {
-          return this.test(item).replace('=', '!=');
-        }
+        if ((item.kind === 'string' || item.kind === 'number') && item.op === 'eq' && this.required(item.field)) return this.test(item, '!=');
         return `NOT ${this.render(item, false)}`;
       }
       default: return this.test(p);
     }
   }
 
-  private test(t: FieldTest): string {
+  /** `equals` is `!=` only for the negated equalities above. */
+  private test(t: FieldTest, equals: '=' | '!=' = '='): string {
     const f = splSearchField(this.native(t.field));
     switch (t.kind) {
       case 'string': {
         const v = { eq: t.value, contains: `*${t.value}*`, startswith: `${t.value}*`, endswith: `*${t.value}` }[t.op];
-        return `${f}=${splQuoted(v)}`;
+        return `${f}${equals}${splQuoted(v)}`;
       }
       case 'pattern': return `${f}=${splQuoted(t.pattern.map((p) => (p.kind === 'literal' ? p.text : '*')).join(''))}`;
       case 'cidr': return `${f}=${splQuoted(t.cidr)}`;
-      case 'number': return `${f}${{ eq: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' }[t.op]}${t.value}`;
+      case 'number': return `${f}${{ eq: equals, gt: '>', gte: '>=', lt: '<', lte: '<=' }[t.op]}${t.value}`;
       case 'bool': return `${f}=${t.value}`;
       case 'exists': return t.exists ? `${f}=*` : `NOT ${f}=*`;
       case 'regex': throw new Error('unreachable: regex is never in the base search');

@@ -1,0 +1,88 @@
+// Canonical fixture events → native rows for one target, through the log source's mapping,
+// so one fixture feeds every target:
+//   - Splunk: events as the add-on indexes them — `_raw` is the nested JSON, `_time` epoch
+//     seconds, and the fields Splunk's KV_MODE=json extracts (dotted paths) alongside;
+//   - KQL: rows with native column names and types (Sentinel's ResultType a string, Kusto
+//     strings never null), dynamic columns as nested objects.
+import { profileOf } from '../logsources/loader.ts';
+import type { KqlType, LogSource, LogSourceProfile, SplunkType, TargetName } from '../logsources/types.ts';
+import type { CanonicalEvent, CanonicalValue } from '../rules/fixtures.ts';
+
+export type NativeValue = string | number | boolean | null | NativeObject;
+export interface NativeObject { [key: string]: NativeValue }
+export type NativeRow = Record<string, NativeValue>;
+
+export interface NativeTable {
+  readonly name: string;
+  readonly columns: ReadonlyArray<{ readonly name: string; readonly type: KqlType | SplunkType }>;
+  readonly rows: NativeRow[];
+}
+
+export function materialize(events: readonly CanonicalEvent[], source: LogSource, target: TargetName, profileName?: string): NativeTable {
+  const profile = profileOf(source, target, profileName);
+  const rows = events.map((e) => (target === 'splunk' ? splunkEvent(e, source, profile) : kqlRow(e, source, profile)));
+  return {
+    name: target === 'splunk' ? profile.sourcetype ?? source.name : profile.table!,
+    columns: [...profile.columns].map(([name, type]) => ({ name, type })),
+    rows,
+  };
+}
+
+function nativeValue(value: CanonicalValue, canonicalType: string, nativeType: KqlType | SplunkType): NativeValue {
+  if (value === null) return null;
+  if (canonicalType === 'datetime' && typeof value === 'number') return nativeType === 'time' ? value / 1000 : new Date(value).toISOString();
+  if (nativeType === 'string' && typeof value !== 'string') return String(value);
+  return value;
+}
+
+/** Sets `path` (dot-separated) in a nested object. */
+function setPath(target: NativeObject, path: string, value: NativeValue): void {
+  const parts = path.split('.');
+  let node = target;
+  for (const part of parts.slice(0, -1)) {
+    const next = node[part];
+    node = next !== null && typeof next === 'object' ? next : (node[part] = {});
+  }
+  node[parts.at(-1)!] = value;
+}
+
+function kqlRow(event: CanonicalEvent, source: LogSource, profile: LogSourceProfile): NativeRow {
+  const row: NativeRow = {};
+  for (const [column, type] of profile.columns) row[column] = type === 'string' ? '' : null;
+  for (const [column, value] of profile.constants) row[column] = value;
+  for (const [field, native] of profile.fields) {
+    const canonicalType = source.fields.get(field)!.type;
+    const value = event[field] ?? null;
+    if (native.type === 'dynamic' && native.column.includes('.')) {
+      if (value !== null) {
+        const [root, ...rest] = native.column.split('.');
+        const holder = (row[root!] !== null && typeof row[root!] === 'object' ? row[root!] : (row[root!] = {})) as NativeObject;
+        setPath(holder, rest.join('.'), nativeValue(value, canonicalType, 'dynamic'));
+      }
+    } else {
+      // Kusto has no null string: a missing string is empty.
+      row[native.column] = value === null && native.type === 'string' ? '' : nativeValue(value, canonicalType, native.type);
+    }
+  }
+  return row;
+}
+
+function splunkEvent(event: CanonicalEvent, source: LogSource, profile: LogSourceProfile): NativeRow {
+  const raw: NativeObject = {};
+  const fields: NativeRow = {};
+  for (const [field, native] of profile.fields) {
+    const value = event[field] ?? null;
+    if (value === null) continue; // absent from the JSON, so Splunk extracts no field
+    const canonicalType = source.fields.get(field)!.type;
+    if (native.column === '_time') {
+      fields._time = nativeValue(value, 'datetime', 'time');
+      if (profile.rawTimeField) setPath(raw, profile.rawTimeField, nativeValue(value, 'datetime', 'string'));
+      continue;
+    }
+    const v = nativeValue(value, canonicalType, native.type);
+    setPath(raw, native.column, v);
+    fields[native.column] = v;
+  }
+  for (const [column, value] of profile.constants) fields[column] = value;
+  return { _time: fields._time ?? null, _raw: JSON.stringify(raw), sourcetype: profile.sourcetype ?? null, ...fields };
+}

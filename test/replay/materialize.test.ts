@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { loadLogSources } from '../../generators/logsources/loader.ts';
+import { materialize } from '../../generators/replay/materialize.ts';
+import type { CanonicalEvent } from '../../generators/rules/fixtures.ts';
+
+const entra = loadLogSources().get('entra_signin')!;
+const event: CanonicalEvent = {
+  timestamp: Date.parse('2026-07-01T10:02:11Z'), user: 'adele.vance@contoso.com', src_ip: '203.0.113.7',
+  client_app: 'IMAP4', result_code: 50126, city: 'Ashburn', country: 'US',
+};
+
+describe('materialize', () => {
+  it('Splunk: nested JSON in _raw, _time in epoch seconds, extracted dotted fields', () => {
+    const [e] = materialize([event], entra, 'splunk').rows;
+    expect(e).toMatchObject({ _time: 1782900131, sourcetype: 'azure:aad:signin', userPrincipalName: 'adele.vance@contoso.com', 'status.errorCode': 50126, 'location.city': 'Ashburn' });
+    expect(JSON.parse(e!._raw as string)).toEqual({
+      createdDateTime: '2026-07-01T10:02:11.000Z', userPrincipalName: 'adele.vance@contoso.com', ipAddress: '203.0.113.7',
+      clientAppUsed: 'IMAP4', status: { errorCode: 50126 }, location: { city: 'Ashburn', countryOrRegion: 'US' },
+    });
+  });
+
+  it('Sentinel: ResultType is a string, dynamic paths nest, missing strings are empty', () => {
+    const [row] = materialize([event], entra, 'sentinel').rows;
+    expect(row).toMatchObject({ TimeGenerated: '2026-07-01T10:02:11.000Z', ResultType: '50126', LocationDetails: { city: 'Ashburn' }, AppDisplayName: '', IsInteractive: null });
+  });
+
+  it('Defender: ErrorCode stays an int; every documented column is present', () => {
+    const table = materialize([event], entra, 'defender');
+    expect(table.name).toBe('EntraIdSignInEvents');
+    expect(table.rows[0]).toMatchObject({ Timestamp: '2026-07-01T10:02:11.000Z', ErrorCode: 50126, AccountUpn: 'adele.vance@contoso.com' });
+    expect(Object.keys(table.rows[0]!).sort()).toEqual(table.columns.map((c) => c.name).sort());
+  });
+});
