@@ -8,7 +8,8 @@ import { loadCatalog, type Catalog, findRuleFiles } from './catalog.ts';
 import { formatDiagnostic, hasErrors, InputError, type Diagnostic } from './diagnostics.ts';
 import { buildDistFiles } from './build.ts';
 import { staleFiles, writeDist } from './dist-writer.ts';
-import { runReferenceTests } from './reference-tests.ts';
+import { replayCatalog, type TestOutcome } from './replay/harness.ts';
+import { replayEngines } from './replay/engines.ts';
 import { validateGeneratedQueries } from './query-validation.ts';
 import { validateQueryFile } from './query-files.ts';
 import { render, TARGETS, type TargetName } from './targets/index.ts';
@@ -70,8 +71,8 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
       const catalog = load();
       const invalid = validateGeneratedQueries(catalog);
       report(invalid);
-      const failed = runReferenceTests(catalog).filter((o) => o.failures.length);
-      for (const f of failed) io.err(`${f.rule.file}: test '${f.test}' failed (${f.engine}): ${f.failures.join('; ')}\n`);
+      const failed = replayCatalog(catalog, { engines: replayEngines() }).filter((o) => o.failures.length);
+      for (const f of failed) io.err(`${f.rule.file}: test '${f.test.name}' failed on ${f.target}: ${f.failures.join('; ')}\n`);
       if (failed.length || hasErrors(invalid)) return void (exitCode = EXIT.findings);
       const files = buildDistFiles(catalog);
       const dist = join(catalog.root, 'dist');
@@ -90,25 +91,18 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
 
   program
     .command('test')
-    .description('run every rule test (all rules, or the rules / folders given)')
+    .description('replay every rule test on the reference evaluator and on each target (all rules, or the rules / folders given)')
     .argument('[rules...]', 'rule names, files or folders')
     .addOption(new Option('--reporter <reporter>', 'output format').choices(['pretty', 'json']).default('pretty'))
-    .action((rules: string[], options: { reporter: 'pretty' | 'json' }) => {
+    .addOption(new Option('-t, --target <targets...>', 'limit the targets replayed (the reference always runs)').choices([...TARGETS]))
+    .action((rules: string[], options: { reporter: 'pretty' | 'json'; target?: TargetName[] }) => {
       const catalog = load(rules.length ? rules.map((r) => resolveRule(root(), r)) : undefined);
       const invalid = validateGeneratedQueries(catalog);
       report(invalid);
       if (hasErrors(invalid)) exitCode = EXIT.findings;
-      const outcomes = runReferenceTests(catalog);
+      const outcomes = replayCatalog(catalog, { engines: replayEngines(), targets: options.target });
       const failed = outcomes.filter((o) => o.failures.length);
-      if (options.reporter === 'json') {
-        io.out(`${JSON.stringify({ passed: outcomes.length - failed.length, failed: failed.length, tests: outcomes.map((o) => ({ rule: o.rule.document.name, file: o.rule.file, test: o.test, engine: o.engine, passed: o.failures.length === 0, rows: o.rows, failures: o.failures })) }, null, 2)}\n`);
-      } else {
-        for (const o of outcomes) {
-          io.out(`${o.failures.length ? 'FAIL' : 'ok  '} ${o.rule.document.name} › ${o.test} [${o.engine}]\n`);
-          for (const f of o.failures) io.out(`       ${f}\n`);
-        }
-        io.out(`\n${outcomes.length - failed.length} passed, ${failed.length} failed (${catalog.rules.length} rules)\n`);
-      }
+      io.out(options.reporter === 'json' ? jsonReport(outcomes) : prettyReport(outcomes, catalog.rules.length));
       if (failed.length) exitCode = EXIT.findings;
     });
 
@@ -177,6 +171,19 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
     io.err(`detc: internal error: ${(e as Error).message}\n${process.env.DETC_DEBUG ? `${(e as Error).stack}\n` : 'set DETC_DEBUG=1 for a stack trace\n'}`);
     return 70;
   }
+}
+
+function jsonReport(outcomes: readonly TestOutcome[]): string {
+  const failed = outcomes.filter((o) => o.failures.length).length;
+  const tests = outcomes.map((o) => ({ rule: o.rule.document.name, file: o.rule.file, test: o.test.name, target: o.target, passed: o.failures.length === 0, rows: o.rows.length, failures: o.failures, ms: Math.round(o.durationMs * 10) / 10 }));
+  return `${JSON.stringify({ passed: outcomes.length - failed, failed, tests }, null, 2)}\n`;
+}
+
+function prettyReport(outcomes: readonly TestOutcome[], rules: number): string {
+  const lines = outcomes.map((o) => `${o.failures.length ? 'FAIL' : 'ok  '} ${o.rule.document.name} › ${o.test.name} [${o.target}]${o.failures.map((f) => `\n       ${f}`).join('')}`);
+  const failed = outcomes.filter((o) => o.failures.length).length;
+  const targets = [...new Set(outcomes.map((o) => o.target))].join(', ');
+  return `${lines.join('\n')}\n\n${outcomes.length - failed} passed, ${failed} failed (${rules} rules; ${targets})\n`;
 }
 
 /** A rule argument: a path to a file or folder, or a rule name found under detections/. */

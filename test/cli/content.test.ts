@@ -5,7 +5,7 @@ import { buildDistFiles } from '../../generators/build.ts';
 import { loadCatalog } from '../../generators/catalog.ts';
 import { staleFiles } from '../../generators/dist-writer.ts';
 import { projectPath } from '../../generators/paths.ts';
-import { runReferenceTests } from '../../generators/reference-tests.ts';
+import { replayCatalog } from '../../generators/replay/harness.ts';
 import { runCli } from '../workspace.ts';
 
 const catalog = loadCatalog(projectPath());
@@ -13,7 +13,7 @@ const catalog = loadCatalog(projectPath());
 describe('bundled content', () => {
   for (const rule of catalog.rules) {
     it(`${rule.document.name}: every test passes on the reference evaluator`, () => {
-      const outcomes = runReferenceTests({ ...catalog, rules: [rule] });
+      const outcomes = replayCatalog({ ...catalog, rules: [rule] });
       expect(outcomes.length).toBeGreaterThanOrEqual(2);
       expect(outcomes.filter((o) => o.failures.length).map((o) => `${o.test}: ${o.failures.join('; ')}`)).toEqual([]);
     });
@@ -21,7 +21,7 @@ describe('bundled content', () => {
 
   it('every rule has a test that returns rows and one that returns none', () => {
     for (const rule of catalog.rules) {
-      const counts = runReferenceTests({ ...catalog, rules: [rule] }).map((o) => o.rows);
+      const counts = replayCatalog({ ...catalog, rules: [rule] }).filter((o) => o.target === 'reference').map((o) => o.rows.length);
       expect(counts.some((n) => n > 0), rule.document.name).toBe(true);
       expect(counts.some((n) => n === 0), rule.document.name).toBe(true);
     }
@@ -36,7 +36,7 @@ describe('bundled content', () => {
     expect(result.code).toBe(0);
     const report = JSON.parse(result.out) as { passed: number; failed: number };
     expect(report.failed).toBe(0);
-    expect(report.passed).toBe(catalog.rules.reduce((n, r) => n + r.tests.length, 0));
+    expect(report.passed).toBeGreaterThanOrEqual(catalog.rules.reduce((n, r) => n + r.tests.length, 0));
   });
 
   it('`detc test` exits 1 when a rule test fails', async () => {

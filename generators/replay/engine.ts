@@ -1,0 +1,22 @@
+// What the harness needs from a query engine: run a generated query's text on native rows.
+import type { TargetName } from '../logsources/types.ts';
+import type { RenderedQuery } from '../targets/rendered.ts';
+import type { NativeTable } from './materialize.ts';
+
+export interface EngineResult {
+  readonly rows: ReadonlyArray<Record<string, unknown>>;
+  /** Output columns the engine computed exactly where the real product estimates (Kusto dcount). */
+  readonly estimated?: readonly string[];
+}
+
+export interface ReplayContext {
+  /** Epoch milliseconds: the test's pinned "now". */
+  readonly now: number;
+  /** Splunk: macro name → definition (the log-source macros the search starts from). */
+  readonly macros: ReadonlyMap<string, string>;
+}
+
+export interface ReplayEngine {
+  readonly target: TargetName;
+  run(query: RenderedQuery, table: NativeTable, context: ReplayContext): EngineResult;
+}
