@@ -1,20 +1,24 @@
 // The `detc` command line. Only this file decides exit codes:
 //   0 ok · 1 findings (failed tests, stale dist/) · 2 usage or input error.
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { projectPath } from './paths.ts';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { loadCatalog, type Catalog, findRuleFiles } from './catalog.ts';
 import { formatDiagnostic, hasErrors, InputError, type Diagnostic } from './diagnostics.ts';
 import { buildDistFiles } from './build.ts';
 import { staleFiles, writeDist } from './dist-writer.ts';
-import { replayCatalog, type TestOutcome } from './replay/harness.ts';
+import { replayCatalog } from './replay/harness.ts';
 import { replayEngines } from './replay/engines.ts';
+import { formatReport, REPORTERS, type ReporterName } from './replay/reporters.ts';
 import { validateGeneratedQueries } from './query-validation.ts';
 import { validateQueryFile } from './query-files.ts';
 import { render, TARGETS, type TargetName } from './targets/index.ts';
 
 export const EXIT = { ok: 0, findings: 1, input: 2 } as const;
+
+const PACKAGE_VERSION = (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string }).version;
 
 interface Io {
   out: (text: string) => void;
@@ -45,6 +49,7 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
 
   const program = new Command('detc')
     .description('Detection rules in YAML → Splunk SPL, Defender XDR KQL, Sentinel KQL; validated and tested.')
+    .version(PACKAGE_VERSION)
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError('(run with --help for usage)')
@@ -93,17 +98,19 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
     .command('test')
     .description('replay every rule test on the reference evaluator and on each target (all rules, or the rules / folders given)')
     .argument('[rules...]', 'rule names, files or folders')
-    .addOption(new Option('--reporter <reporter>', 'output format').choices(['pretty', 'json']).default('pretty'))
+    .addOption(new Option('--reporter <reporter>', 'output format (junit: JUnit XML for CI servers; sarif: SARIF 2.1.0 for code scanning)').choices([...REPORTERS]).default('pretty'))
+    .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .addOption(new Option('-t, --target <targets...>', 'limit the targets replayed (the reference always runs)').choices([...TARGETS]))
-    .action((rules: string[], options: { reporter: 'pretty' | 'json'; target?: TargetName[] }) => {
+    .action((rules: string[], options: { reporter: ReporterName; output?: string; target?: TargetName[] }) => {
+      const startedAt = new Date();
       const catalog = load(rules.length ? rules.map((r) => resolveRule(root(), r)) : undefined);
       const invalid = validateGeneratedQueries(catalog);
-      report(invalid);
-      if (hasErrors(invalid)) exitCode = EXIT.findings;
+      if (options.reporter === 'pretty') report(invalid);
       const outcomes = replayCatalog(catalog, { engines: replayEngines(), targets: options.target });
-      const failed = outcomes.filter((o) => o.failures.length);
-      io.out(options.reporter === 'json' ? jsonReport(outcomes) : prettyReport(outcomes, catalog.rules.length));
-      if (failed.length) exitCode = EXIT.findings;
+      const text = formatReport(options.reporter, { outcomes, diagnostics: invalid, version: PACKAGE_VERSION, startedAt });
+      if (options.output) writeFileSync(options.output, text);
+      else io.out(text);
+      if (hasErrors(invalid) || outcomes.some((o) => o.failures.length)) exitCode = EXIT.findings;
     });
 
   program
@@ -171,19 +178,6 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
     io.err(`detc: internal error: ${(e as Error).message}\n${process.env.DETC_DEBUG ? `${(e as Error).stack}\n` : 'set DETC_DEBUG=1 for a stack trace\n'}`);
     return 70;
   }
-}
-
-function jsonReport(outcomes: readonly TestOutcome[]): string {
-  const failed = outcomes.filter((o) => o.failures.length).length;
-  const tests = outcomes.map((o) => ({ rule: o.rule.document.name, file: o.rule.file, test: o.test.name, target: o.target, passed: o.failures.length === 0, rows: o.rows.length, failures: o.failures, ms: Math.round(o.durationMs * 10) / 10 }));
-  return `${JSON.stringify({ passed: outcomes.length - failed, failed, tests }, null, 2)}\n`;
-}
-
-function prettyReport(outcomes: readonly TestOutcome[], rules: number): string {
-  const lines = outcomes.map((o) => `${o.failures.length ? 'FAIL' : 'ok  '} ${o.rule.document.name} › ${o.test.name} [${o.target}]${o.failures.map((f) => `\n       ${f}`).join('')}`);
-  const failed = outcomes.filter((o) => o.failures.length).length;
-  const targets = [...new Set(outcomes.map((o) => o.target))].join(', ');
-  return `${lines.join('\n')}\n\n${outcomes.length - failed} passed, ${failed} failed (${rules} rules; ${targets})\n`;
 }
 
 /** A rule argument: a path to a file or folder, or a rule name found under detections/. */
