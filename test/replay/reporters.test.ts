@@ -4,7 +4,7 @@
 import { cpSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import * as ajvDraft04 from 'ajv-draft-04';
+import ajvDraft04 from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
 import { projectPath } from '../../generators/paths.ts';
@@ -45,7 +45,7 @@ describe('JUnit reporter', () => {
 });
 
 describe('SARIF reporter', () => {
-  const Ajv04 = ajvDraft04.default;
+  const Ajv04 = ajvDraft04.default; // CommonJS: module.exports is the class, and so is its .default
   const validate = new Ajv04({ allErrors: true, strict: false, unicodeRegExp: false }).compile(sarifSchema);
 
   it('a failing run is valid SARIF 2.1.0 with the failing test located in the rule file', async () => {
