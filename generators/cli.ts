@@ -12,6 +12,7 @@ import { staleFiles, writeDist } from './dist-writer.ts';
 import { replayCatalog } from './replay/harness.ts';
 import { replayEngines } from './replay/engines.ts';
 import { formatReport, REPORTERS, type ReporterName } from './replay/reporters.ts';
+import { formatCoverage, ruleCoverage } from './replay/coverage.ts';
 import { validateGeneratedQueries } from './query-validation.ts';
 import { validateQueryFile } from './query-files.ts';
 import { render, TARGETS, type TargetName } from './targets/index.ts';
@@ -101,7 +102,8 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
     .addOption(new Option('--reporter <reporter>', 'output format (junit: JUnit XML for CI servers; sarif: SARIF 2.1.0 for code scanning)').choices([...REPORTERS]).default('pretty'))
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .addOption(new Option('-t, --target <targets...>', 'limit the targets replayed (the reference always runs)').choices([...TARGETS]))
-    .action((rules: string[], options: { reporter: ReporterName; output?: string; target?: TargetName[] }) => {
+    .option('--coverage', 'also print which selections and having clauses the tests saw both true and false')
+    .action((rules: string[], options: { reporter: ReporterName; output?: string; target?: TargetName[]; coverage?: boolean }) => {
       const startedAt = new Date();
       const catalog = load(rules.length ? rules.map((r) => resolveRule(root(), r)) : undefined);
       const invalid = validateGeneratedQueries(catalog);
@@ -110,6 +112,11 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
       const text = formatReport(options.reporter, { outcomes, diagnostics: invalid, version: PACKAGE_VERSION, startedAt });
       if (options.output) writeFileSync(options.output, text);
       else io.out(text);
+      const coverage = catalog.rules.map(ruleCoverage);
+      if (options.coverage) (options.output || options.reporter === 'pretty' ? io.out : io.err)(formatCoverage(coverage));
+      for (const c of coverage) {
+        if (!c.hasNegativeTest) io.err(`${c.rule.file}: warning: no negative test (a test expecting no rows shows the rule stays quiet)\n`);
+      }
       if (hasErrors(invalid) || outcomes.some((o) => o.failures.length)) exitCode = EXIT.findings;
     });
 

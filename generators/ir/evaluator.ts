@@ -15,10 +15,21 @@ import { WINDOW_COLUMN } from './types.ts';
 export type ResultValue = string | number | boolean | null | readonly string[];
 export type ResultRow = Readonly<Record<string, ResultValue>>;
 
-export function evaluateQuery(query: Query, events: readonly CanonicalEvent[], now: number): ResultRow[] {
+/** The events inside the lookback window ending at `now`. */
+export function inLookback(query: Query, events: readonly CanonicalEvent[], now: number): CanonicalEvent[] {
   const since = now - query.lookback * 1000;
+  return events.filter((e) => typeof e.timestamp === 'number' && e.timestamp >= since);
+}
+
+/** Summarized rows before `having` (datetimes still epoch ms): what `having` is tested on. */
+export function summarizedRows(query: Query, events: readonly CanonicalEvent[], now: number): Record<string, ResultValue>[] {
   const matches = compilePredicate(query.filter);
-  const selected = events.filter((e) => typeof e.timestamp === 'number' && e.timestamp >= since && matches(e));
+  return query.summarize ? summarize(query, inLookback(query, events, now).filter(matches)) : [];
+}
+
+export function evaluateQuery(query: Query, events: readonly CanonicalEvent[], now: number): ResultRow[] {
+  const matches = compilePredicate(query.filter);
+  const selected = inLookback(query, events, now).filter(matches);
   const datetimeColumns = new Set(query.columns.filter((c) => c.type === 'datetime').map((c) => c.name));
   const present = (row: Record<string, ResultValue>): ResultRow =>
     Object.fromEntries(query.columns.map((c) => {
@@ -157,7 +168,7 @@ const numbersOf = (events: readonly CanonicalEvent[], field: string): number[] =
 
 export const compareCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-function compileHaving(h: HavingExpr): (row: Record<string, ResultValue>) => boolean {
+export function compileHaving(h: HavingExpr): (row: Record<string, ResultValue>) => boolean {
   switch (h.kind) {
     case 'and': {
       const items = h.items.map(compileHaving);

@@ -79,6 +79,8 @@ export interface Query {
   readonly order?: readonly OrderKey[];
   readonly limit?: number;
   readonly columns: readonly OutputColumn[];
+  /** The rule's named selections (for coverage reports; `filter` already inlines them). */
+  readonly selections: ReadonlyMap<string, Predicate>;
 }
 
 export const WINDOW_COLUMN = 'window';

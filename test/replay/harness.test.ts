@@ -57,3 +57,20 @@ describe('replay harness', () => {
     expect(outcome.failures).toEqual(['the generated query did not run: unsupported: mv-apply at 3:3']);
   });
 });
+
+describe('coverage', () => {
+  it('reports each selection and having clause as seen true and false, and flags rules without a negative test', async () => {
+    const { ruleCoverage } = await import('../../generators/replay/coverage.ts');
+    const c = ruleCoverage(spray.rules[0]!);
+    expect(c.hasNegativeTest).toBe(true);
+    expect(c.items.map((i) => [i.kind, i.name, i.seenTrue > 0, i.seenFalse > 0])).toEqual([
+      ['selection', 'legacy_mail_client', true, true],
+      ['selection', 'success', true, true],
+      ['having', 'distinct_users >= 5', true, true],
+    ]);
+    const onlyPositive = { ...spray.rules[0]!, tests: spray.rules[0]!.tests.slice(0, 1) };
+    const partial = ruleCoverage(onlyPositive);
+    expect(partial.hasNegativeTest).toBe(false);
+    expect(partial.items.find((i) => i.kind === 'having')).toMatchObject({ seenTrue: 1, seenFalse: 1 });
+  });
+});

@@ -46,7 +46,7 @@ function evaluateSplStringExpression(source: string): string {
 const structure = (tokens: readonly SplToken[]) => tokens.filter((t) => ['pipe', 'macro', 'lbracket', 'rbracket', 'comment'].includes(t.kind)).map((t) => t.kind);
 
 function ruleWith(test: Predicate): Query {
-  return { logsource, lookback: 3600, filter: { kind: 'and', items: [{ kind: 'string', field: 'client_app', op: 'eq', value: 'IMAP4', cased: false }, test] }, project: ['user'], columns: [{ name: 'user', type: 'string', field: 'user' }] };
+  return { logsource, lookback: 3600, filter: { kind: 'and', items: [{ kind: 'string', field: 'client_app', op: 'eq', value: 'IMAP4', cased: false }, test] }, project: ['user'], columns: [{ name: 'user', type: 'string', field: 'user' }], selections: new Map() };
 }
 
 describe('SPL literals', () => {
