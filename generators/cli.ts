@@ -126,14 +126,15 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
     .argument('<files...>', 'rule files or folders, .kql or .spl files')
     .addOption(new Option('-t, --target <target>', 'for .kql files: the tables to check against').choices(['defender', 'sentinel']))
     .option('--syntax-only', 'for .kql files: syntax only, no name or type binding')
+    .option('--custom-command <names...>', 'for .spl files: app commands to accept (e.g. apply cyberchef)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action((files: string[], options: { target?: 'defender' | 'sentinel'; syntaxOnly?: boolean; format: 'text' | 'json' }) => {
+    .action((files: string[], options: { target?: 'defender' | 'sentinel'; syntaxOnly?: boolean; customCommand?: string[]; format: 'text' | 'json' }) => {
       const queryFiles = files.filter((f) => /\.(kql|spl)$/i.test(f));
       const ruleFiles = files.filter((f) => !queryFiles.includes(f));
       const diagnostics: Diagnostic[] = [];
       let checked = queryFiles.length;
       const logsources = () => loadCatalog(root(), []).logsources;
-      for (const file of queryFiles) diagnostics.push(...validateQueryFile(file, { ...options, logsources }));
+      for (const file of queryFiles) diagnostics.push(...validateQueryFile(file, { ...options, customCommands: options.customCommand, logsources }));
       if (ruleFiles.length) {
         const catalog = loadCatalog(root(), ruleFiles.map((f) => resolve(f)));
         diagnostics.push(...catalog.diagnostics);

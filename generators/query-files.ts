@@ -4,13 +4,14 @@ import { readFileSync, statSync } from 'node:fs';
 import { error, warning, type Diagnostic } from './diagnostics.ts';
 import { kqlTablesFor, validateKql } from './kql/validate.ts';
 import type { LogSource } from './logsources/types.ts';
-import { lexSpl } from './spl/lexer.ts';
+import { validateSpl } from './spl/validate.ts';
 
 const MAX_QUERY_BYTES = 1024 * 1024;
 
 export interface QueryFileOptions {
   readonly target?: 'defender' | 'sentinel';
   readonly syntaxOnly?: boolean;
+  readonly customCommands?: readonly string[];
   readonly logsources: () => ReadonlyMap<string, LogSource>;
 }
 
@@ -28,7 +29,7 @@ export function validateQueryFile(file: string, options: QueryFileOptions): Diag
     const targets = options.target ? [options.target] : (['defender', 'sentinel'] as const);
     const tables = targets.flatMap((t) => kqlTablesFor(sources, t));
     return validateKql(text, tables, { syntaxOnly: options.syntaxOnly }).map((d) =>
-      (d.severity === 'error' ? error : warning)({ file, line: d.line, col: d.col }, `${d.code}: ${d.message}`));
+      (d.severity === 'error' ? error : warning)({ file, line: d.line, col: d.col }, `${d.code}: ${d.message.replace('; declare app commands with customCommands', '; declare app commands with --custom-command')}`));
   }
-  return lexSpl(text).errors.map((e) => error({ file, line: e.line, col: e.col }, e.message));
+  return validateSpl(text, { undefinedMacros: 'keep', customCommands: options.customCommands }).map((d) => (d.severity === 'error' ? error : warning)({ file, line: d.line, col: d.col }, `${d.code}: ${d.message.replace('; declare app commands with customCommands', '; declare app commands with --custom-command')}`));
 }

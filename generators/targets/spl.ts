@@ -53,7 +53,8 @@ export function renderSpl(query: Query, profileName?: string): RenderedQuery {
   }
   if (query.having) lines.push(`| where ${renderHaving(query.having, columns)}`);
   if (query.order) {
-    const keys = query.order.map((k) => `${k.descending ? '-' : ''}${columnIn(columns, k.column)}`);
+    // sort takes plain field names; single quotes name a field only inside eval/where.
+    const keys = query.order.map((k) => `${k.descending ? '-' : ''}${splSearchField(columns.find((c) => c.name === k.column)?.native ?? k.column)}`);
     // sort's default keeps 10,000 rows; say the count we want (0 = all).
     lines.push(`| sort ${query.limit ?? 0} ${keys.join(', ')}`);
   } else if (query.limit !== undefined) lines.push(`| head ${query.limit}`);

@@ -72,3 +72,20 @@ describe('detc validate on rules', () => {
     expect(r.code).toBe(0);
   });
 });
+
+describe('detc validate on .spl files', () => {
+  it('an unknown command is reported at its position; --custom-command accepts an app command', async () => {
+    const text = '`detc_entra_signin` clientAppUsed=IMAP4\n| stats count BY userPrincipalName\n| frobnicate x\n';
+    const r = await validate('q.spl', text);
+    expect(r.code).toBe(1);
+    expect(r.lines).toEqual([expect.stringMatching(/^3:3: unknown-command: unknown command `frobnicate`; declare app commands with --custom-command/)]);
+    const path = join(root, 'q.spl');
+    expect((await runCli(root, 'validate', path, '--custom-command', 'frobnicate')).code).toBe(0);
+  });
+
+  it('a generated search validates clean', async () => {
+    const r = await runCli(projectPath(), 'validate', projectPath('dist/splunk/pop-imap-password-spray.spl'));
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+  });
+});
