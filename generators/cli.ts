@@ -6,7 +6,7 @@ import { projectPath } from './paths.ts';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { loadCatalog, type Catalog, findRuleFiles } from './catalog.ts';
-import { formatDiagnostic, hasErrors, InputError, type Diagnostic } from './diagnostics.ts';
+import { error, formatDiagnostic, hasErrors, InputError, type Diagnostic } from './diagnostics.ts';
 import { buildDistFiles } from './build.ts';
 import { staleFiles, writeDist } from './dist-writer.ts';
 import { replayCatalog } from './replay/harness.ts';
@@ -15,6 +15,8 @@ import { formatReport, REPORTERS, type ReporterName } from './replay/reporters.t
 import { formatCoverage, ruleCoverage } from './replay/coverage.ts';
 import { validateGeneratedQueries } from './query-validation.ts';
 import { validateQueryFile } from './query-files.ts';
+import { connectionFromEnv } from './splunk-rest/client.ts';
+import { askSplunkToParse } from './splunk-rest/search-parser.ts';
 import { render, TARGETS, type TargetName } from './targets/index.ts';
 
 export const EXIT = { ok: 0, findings: 1, input: 2 } as const;
@@ -127,14 +129,34 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
     .addOption(new Option('-t, --target <target>', 'for .kql files: the tables to check against').choices(['defender', 'sentinel']))
     .option('--syntax-only', 'for .kql files: syntax only, no name or type binding')
     .option('--custom-command <names...>', 'for .spl files: app commands to accept (e.g. apply cyberchef)')
+    .option('--insecure', "with SPLUNK_URL: do not verify the Splunk server's TLS certificate")
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action((files: string[], options: { target?: 'defender' | 'sentinel'; syntaxOnly?: boolean; customCommand?: string[]; format: 'text' | 'json' }) => {
+    .action(async (files: string[], options: { target?: 'defender' | 'sentinel'; syntaxOnly?: boolean; customCommand?: string[]; insecure?: boolean; format: 'text' | 'json' }) => {
       const queryFiles = files.filter((f) => /\.(kql|spl)$/i.test(f));
       const ruleFiles = files.filter((f) => !queryFiles.includes(f));
       const diagnostics: Diagnostic[] = [];
       let checked = queryFiles.length;
       const logsources = () => loadCatalog(root(), []).logsources;
       for (const file of queryFiles) diagnostics.push(...validateQueryFile(file, { ...options, customCommands: options.customCommand, logsources }));
+      // With SPLUNK_URL set, a real Splunk's search/parser gives its verdict beside ours.
+      let splunk;
+      try {
+        splunk = connectionFromEnv(process.env, options.insecure ?? false);
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+      if (splunk) {
+        for (const file of queryFiles.filter((f) => /\.spl$/i.test(f))) {
+          let verdict;
+          try {
+            verdict = await askSplunkToParse(readFileSync(file, 'utf8'), splunk);
+          } catch (e) {
+            throw new UsageError((e as Error).message);
+          }
+          if (verdict.ok) io.out(`${file}: Splunk (${splunk.url.origin}) accepts the search\n`);
+          else diagnostics.push(error({ file, line: 1, col: 1 }, `Splunk (${splunk.url.origin}) rejects the search: ${verdict.message}`));
+        }
+      }
       if (ruleFiles.length) {
         const catalog = loadCatalog(root(), ruleFiles.map((f) => resolve(f)));
         diagnostics.push(...catalog.diagnostics);
