@@ -13,6 +13,8 @@ import { replayCatalog } from './replay/harness.ts';
 import { replayEngines } from './replay/engines.ts';
 import { formatReport, REPORTERS, type ReporterName } from './replay/reporters.ts';
 import { formatCoverage, ruleCoverage } from './replay/coverage.ts';
+import { readExport } from './replay/exports.ts';
+import { evaluateQuery, type ResultRow } from './ir/evaluator.ts';
 import { validateGeneratedQueries } from './query-validation.ts';
 import { validateQueryFile } from './query-files.ts';
 import { connectionFromEnv } from './splunk-rest/client.ts';
@@ -123,6 +125,32 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
     });
 
   program
+    .command('run')
+    .description("run a rule on an exported log (JSON Lines, a JSON array or CSV, in any of the log source's shapes) and print the result")
+    .argument('<rule>', 'rule name or file')
+    .requiredOption('-e, --events <file>', 'the export: Graph signIn JSON, Defender or Sentinel results (JSON/CSV), or canonical events')
+    .option('--now <time>', 'the time the hunt runs at, ISO 8601 (default: one second after the latest event)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+    .option('--skip-bad-lines', 'skip (and count) records that cannot be read, instead of failing')
+    .action(async (ruleArg: string, options: { events: string; now?: string; format: 'table' | 'json' | 'csv'; skipBadLines?: boolean }) => {
+      const catalog = load([resolveRule(root(), ruleArg)]);
+      const rule = catalog.rules[0];
+      if (!rule) throw new UsageError(`rule '${ruleArg}' not found`);
+      if (!existsSync(options.events)) throw new UsageError(`no such file: ${options.events}`);
+      const now = options.now ? Date.parse(options.now) : undefined;
+      if (options.now && Number.isNaN(now)) throw new UsageError(`--now '${options.now}' is not an ISO 8601 time`);
+      const problems: Diagnostic[] = [];
+      const { events, shape, skipped, failed } = await readExport(options.events, rule.query.logsource, { skipBadLines: options.skipBadLines ?? false, report: (d) => problems.push(d) });
+      report(problems.slice(0, 20));
+      if (problems.length > 20) io.err(`… and ${problems.length - 20} more\n`);
+      if (failed) throw new InputError([]);
+      const latest = events.reduce((m, e) => Math.max(m, e.timestamp as number), 0);
+      const rows = evaluateQuery(rule.query, events, now ?? latest + 1000);
+      io.err(`${events.length} events read as ${shape.kind === 'canonical' ? 'canonical events' : `${shape.target} ${shape.profile.name}`}${skipped ? `, ${skipped} bad records skipped` : ''}; ${rows.length} rows\n`);
+      io.out(formatRows(rows, rule.query.columns.map((c) => c.name), options.format));
+    });
+
+  program
     .command('validate')
     .description('check rule files (and their generated queries), or .kql / .spl query files; exit 1 on findings')
     .argument('<files...>', 'rule files or folders, .kql or .spl files')
@@ -208,6 +236,18 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
     io.err(`detc: internal error: ${(e as Error).message}\n${process.env.DETC_DEBUG ? `${(e as Error).stack}\n` : 'set DETC_DEBUG=1 for a stack trace\n'}`);
     return 70;
   }
+}
+
+function formatRows(rows: readonly ResultRow[], columns: readonly string[], format: 'table' | 'json' | 'csv'): string {
+  if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
+  const cell = (v: ResultRow[string] | undefined) => (v === null || v === undefined ? '' : Array.isArray(v) ? v.join(', ') : String(v));
+  if (format === 'csv') {
+    const quote = (t: string) => (/[",\n\r]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t);
+    return `${[columns.map(quote).join(','), ...rows.map((r) => columns.map((c) => quote(cell(r[c]))).join(','))].join('\n')}\n`;
+  }
+  const widths = columns.map((c) => Math.min(60, Math.max(c.length, ...rows.map((r) => cell(r[c]).length))));
+  const line = (values: string[]) => values.map((v, i) => (v.length > widths[i]! ? `${v.slice(0, widths[i]! - 1)}…` : v.padEnd(widths[i]!))).join('  ').trimEnd();
+  return `${[line([...columns]), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(columns.map((c) => cell(r[c]))))].join('\n')}\n`;
 }
 
 /** A rule argument: a path to a file or folder, or a rule name found under detections/. */

@@ -1,0 +1,141 @@
+// Exported logs an analyst brings to `detc run`: JSON Lines, a JSON array, or CSV — in the
+// shape of any profile of the rule's log source (Graph signIn objects as the Splunk add-on or
+// a Graph export gives them, Defender advanced-hunting or Sentinel results with their column
+// names, or canonical events). The shape is recognised from the column names; rows are read
+// as a stream and mapped to canonical events through the log source.
+import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { parse as parseCsv } from 'csv-parse';
+import { error, type Diagnostic } from '../diagnostics.ts';
+import type { LogSource, LogSourceProfile, TargetName } from '../logsources/types.ts';
+import { TARGETS } from '../logsources/types.ts';
+import { checkEvent, type CanonicalEvent } from '../rules/fixtures.ts';
+
+export type ExportShape = { readonly kind: 'canonical' } | { readonly kind: 'native'; readonly target: TargetName; readonly profile: LogSourceProfile };
+
+export interface ExportReadOptions {
+  readonly skipBadLines: boolean;
+  readonly report: (d: Diagnostic) => void;
+}
+
+const MAX_JSON_ARRAY_BYTES = 512 * 1024 * 1024;
+
+/** Raw records of an export file, in order, with the line each started on. */
+export async function* readRecords(file: string): AsyncGenerator<{ line: number; record: unknown; problem?: string }> {
+  if (/\.csv$/i.test(file)) {
+    const parser = createReadStream(file).pipe(parseCsv({ columns: true, bom: true, relax_column_count: true, skip_empty_lines: true, info: true }));
+    for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+      yield { line: info.lines, record };
+    }
+    return;
+  }
+  if (firstCharacter(file) === '[') {
+    if (statSync(file).size > MAX_JSON_ARRAY_BYTES) throw new Error('a JSON array export over 512 MiB: convert it to JSON Lines (one object per line) to stream it');
+    const all = JSON.parse(readFileSync(file, 'utf8')) as unknown[];
+    for (let i = 0; i < all.length; i++) yield { line: i + 1, record: all[i] };
+    return;
+  }
+  let line = 0;
+  for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+    line++;
+    if (text.trim() === '') continue;
+    try {
+      yield { line, record: JSON.parse(text) };
+    } catch (e) {
+      yield { line, record: undefined, problem: `not JSON: ${(e as Error).message}` };
+    }
+  }
+}
+
+/** The first non-blank character of a file, reading only its start. */
+function firstCharacter(file: string): string {
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(4096);
+    const n = readSync(fd, buffer, 0, buffer.length, 0);
+    return buffer.toString('utf8', 0, n).replace(/^\uFEFF/, '').trimStart().charAt(0);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Which shape the first record has: canonical, or the native columns of one profile. */
+export function recogniseShape(record: Record<string, unknown>, source: LogSource): ExportShape {
+  const keys = new Set(Object.keys(record));
+  const canonicalHits = [...source.fields.keys()].filter((f) => keys.has(f)).length;
+  let best: { shape: ExportShape; hits: number } = { shape: { kind: 'canonical' }, hits: canonicalHits };
+  for (const target of TARGETS) {
+    for (const profile of source.targets[target].profiles.values()) {
+      const hits = [...profile.fields.values()].filter((f) => keys.has(f.column) || keys.has(f.column.split('.')[0]!) || (f.column === '_time' && keys.has(profile.rawTimeField ?? ''))).length;
+      if (hits > best.hits) best = { shape: { kind: 'native', target, profile }, hits };
+    }
+  }
+  return best.shape;
+}
+
+/** Reads `path` (a.b.c) in a record whose nested values may be objects or JSON text. */
+function readPath(record: Record<string, unknown>, path: string): unknown {
+  if (path in record) return record[path];
+  let node: unknown = record;
+  for (const part of path.split('.')) {
+    if (typeof node === 'string' && node.startsWith('{')) {
+      try { node = JSON.parse(node); } catch { return undefined; }
+    }
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return node;
+}
+
+/** A native record → a canonical event (values coerced to the canonical types). */
+export function toCanonicalEvent(record: Record<string, unknown>, shape: ExportShape, source: LogSource): Record<string, unknown> {
+  if (shape.kind === 'canonical') return record;
+  const event: Record<string, unknown> = {};
+  for (const [field, native] of shape.profile.fields) {
+    let value = native.column === '_time' ? readPath(record, shape.profile.rawTimeField ?? '_time') ?? readPath(record, '_time') : readPath(record, native.column);
+    if (value === undefined || value === null || value === '') continue;
+    const type = source.fields.get(field)!.type;
+    if (type === 'datetime') {
+      const n = typeof value === 'number' ? value : /^\d+(\.\d+)?$/.test(String(value)) ? Number(value) : undefined;
+      value = n !== undefined ? new Date(n * (n < 1e11 ? 1000 : 1)).toISOString() : normaliseTime(String(value));
+    } else if (type === 'int' || type === 'real') value = typeof value === 'number' ? value : Number(value);
+    else if (type === 'bool') value = typeof value === 'boolean' ? value : String(value).toLowerCase() === 'true';
+    else if (typeof value !== 'string') value = typeof value === 'object' ? JSON.stringify(value) : String(value);
+    event[field] = value;
+  }
+  return event;
+}
+
+/** Export tools write times in several ways; give the fixture checker ISO 8601 with a zone. */
+function normaliseTime(text: string): string {
+  const t = text.trim().replace(' ', 'T');
+  const withZone = /(Z|[+-]\d{2}:\d{2})$/.test(t) ? t : `${t}Z`;
+  const ms = Date.parse(withZone);
+  return Number.isNaN(ms) ? text : new Date(ms).toISOString();
+}
+
+/** Every event of an export as canonical events; bad lines reported (and skipped if asked). */
+export async function readExport(file: string, source: LogSource, options: ExportReadOptions): Promise<{ events: CanonicalEvent[]; shape: ExportShape; skipped: number; failed: boolean }> {
+  const events: CanonicalEvent[] = [];
+  let shape: ExportShape | undefined;
+  let skipped = 0;
+  let failed = false;
+  for await (const { line, record, problem } of readRecords(file)) {
+    const at = { file, line, col: 1 };
+    const bad = (message: string) => {
+      if (options.skipBadLines) skipped++;
+      else failed = true;
+      options.report(options.skipBadLines ? { ...error(at, message), severity: 'warning' } : error(at, message));
+    };
+    if (problem || record === null || typeof record !== 'object' || Array.isArray(record)) {
+      bad(problem ?? 'each record must be an object');
+      continue;
+    }
+    shape ??= recogniseShape(record as Record<string, unknown>, source);
+    const messages: string[] = [];
+    const event = checkEvent(toCanonicalEvent(record as Record<string, unknown>, shape, source), source, (m) => messages.push(m));
+    if (event) events.push(event);
+    else bad(messages.join('; '));
+  }
+  return { events, shape: shape ?? { kind: 'canonical' }, skipped, failed };
+}

@@ -1,0 +1,66 @@
+// `detc run` on an analyst's export: the same sign-ins exported as Graph JSON Lines (what the
+// Splunk add-on indexes), a Defender advanced-hunting CSV and a Sentinel JSON array give the
+// rule's result on the canonical fixture.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../generators/catalog.ts';
+import { evaluateQuery } from '../../generators/ir/evaluator.ts';
+import { projectPath } from '../../generators/paths.ts';
+import { materialize } from '../../generators/replay/materialize.ts';
+import { makeWorkspace, runCli } from '../workspace.ts';
+
+const catalog = loadCatalog(projectPath());
+const rule = catalog.rules.find((r) => r.document.name === 'pop-imap-password-spray')!;
+const test = rule.tests[0]!;
+const expected = evaluateQuery(rule.query, test.events, test.now);
+const dir = makeWorkspace();
+const now = new Date(test.now).toISOString();
+
+async function run(file: string, ...args: string[]) {
+  const r = await runCli(projectPath(), 'run', 'pop-imap-password-spray', '--events', file, '--now', now, '--format', 'json', ...args);
+  return { ...r, rows: r.code === 0 ? (JSON.parse(r.out) as unknown[]) : [] };
+}
+
+describe('detc run', () => {
+  it('Graph signIn JSON Lines (the Splunk add-on shape)', async () => {
+    const file = join(dir, 'graph.jsonl');
+    writeFileSync(file, materialize(test.events, rule.query.logsource, 'splunk').rows.map((r) => r._raw).join('\n'));
+    const r = await run(file);
+    expect(r.err).toMatch(/20 events read as splunk azure_aad_signin; 1 rows/);
+    expect(r.rows).toEqual(expected);
+  });
+
+  it('a Defender advanced-hunting CSV export', async () => {
+    const table = materialize(test.events, rule.query.logsource, 'defender');
+    const columns = table.columns.map((c) => c.name);
+    const cell = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'object' ? `"${JSON.stringify(v).replace(/"/g, '""')}"` : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
+    const file = join(dir, 'defender.csv');
+    writeFileSync(file, `${columns.join(',')}\n${table.rows.map((row) => columns.map((c) => cell(row[c])).join(',')).join('\n')}\n`);
+    const r = await run(file);
+    expect(r.err).toMatch(/20 events read as defender EntraIdSignInEvents; 1 rows/);
+    expect(r.rows).toEqual(expected);
+  });
+
+  it('a Sentinel JSON array export (ResultType as a string, LocationDetails nested)', async () => {
+    const file = join(dir, 'sentinel.json');
+    writeFileSync(file, JSON.stringify(materialize(test.events, rule.query.logsource, 'sentinel').rows));
+    const r = await run(file);
+    expect(r.err).toMatch(/20 events read as sentinel SigninLogs; 1 rows/);
+    expect(r.rows).toEqual(expected);
+  });
+
+  it('a bad line is reported with its line number (exit 2); --skip-bad-lines skips and counts it', async () => {
+    const file = join(dir, 'broken.jsonl');
+    const lines = materialize(test.events, rule.query.logsource, 'splunk').rows.map((r) => r._raw as string);
+    lines.splice(3, 0, '{"createdDateTime": "2026-07-01T10:00:00Z", oops}');
+    writeFileSync(file, lines.join('\n'));
+    const failed = await run(file);
+    expect(failed.code).toBe(2);
+    expect(failed.err).toMatch(/broken\.jsonl:4:1: not JSON/);
+    const skipped = await run(file, '--skip-bad-lines');
+    expect(skipped.code).toBe(0);
+    expect(skipped.err).toMatch(/20 events read as splunk azure_aad_signin, 1 bad records skipped/);
+    expect(skipped.rows).toEqual(expected);
+  });
+});
