@@ -314,7 +314,7 @@ export function buildQuery(rule: RuleSource, logsources: ReadonlyMap<string, Log
   });
 
   if (diagnostics.length) return { diagnostics };
-  const query: Query = { logsource, lookback, filter, project, summarize, having, order, limit: doc.limit, columns, selections };
+  const query: Query = { name: doc.name, logsource, lookback, filter, project, summarize, having, order, limit: doc.limit, columns, selections };
   return { query, diagnostics };
 }
 

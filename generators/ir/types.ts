@@ -68,6 +68,8 @@ export interface OrderKey {
 }
 
 export interface Query {
+  /** The rule's name (kebab-case); names the Splunk tuning macro. */
+  readonly name: string;
   readonly logsource: LogSource;
   /** Seconds before `now` the query looks back (inclusive). */
   readonly lookback: number;

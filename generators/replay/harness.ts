@@ -7,6 +7,7 @@ import { evaluateQuery, type ResultRow } from '../ir/evaluator.ts';
 import { profileOf } from '../logsources/loader.ts';
 import type { TargetName } from '../logsources/types.ts';
 import { render } from '../targets/index.ts';
+import { tuningMacro, TUNING_MACRO_DEFAULT } from '../targets/spl.ts';
 import { toCanonicalRows } from './canonical-rows.ts';
 import type { ReplayEngine } from './engine.ts';
 import { checkExpectations, valuesEqual } from './expectations.ts';
@@ -37,6 +38,7 @@ export function replayCatalog(catalog: Catalog, options: ReplayOptions = {}): Te
     const p = profileOf(source, 'splunk');
     return [p.macro!, p.macroDefinition!] as const;
   }));
+  for (const rule of catalog.rules) macros.set(tuningMacro(rule.document.name), TUNING_MACRO_DEFAULT);
   const outcomes: TestOutcome[] = [];
   for (const rule of catalog.rules) {
     for (const test of rule.tests) {

@@ -58,8 +58,14 @@ export function renderSpl(query: Query, profileName?: string): RenderedQuery {
     // sort's default keeps 10,000 rows; say the count we want (0 = all).
     lines.push(`| sort ${query.limit ?? 0} ${keys.join(', ')}`);
   } else if (query.limit !== undefined) lines.push(`| head ${query.limit}`);
+  // Local tuning without editing the rule: the app ships this macro as `search *`.
+  lines.push(`| \`${tuningMacro(query.name)}\``);
   return { target: 'splunk', profile: profile.name, text: lines.join('\n'), columns };
 }
+
+/** The per-rule macro an admin edits to tune a search's results (`search *` by default). */
+export const tuningMacro = (ruleName: string): string => `detc_${ruleName.replace(/-/g, '_')}_filter`;
+export const TUNING_MACRO_DEFAULT = 'search *';
 
 const columnIn = (columns: readonly { name: string; native: string }[], name: string): string =>
   splEvalField(columns.find((c) => c.name === name)?.native ?? name);

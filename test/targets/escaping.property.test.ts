@@ -46,7 +46,7 @@ function evaluateSplStringExpression(source: string): string {
 const structure = (tokens: readonly SplToken[]) => tokens.filter((t) => ['pipe', 'macro', 'lbracket', 'rbracket', 'comment'].includes(t.kind)).map((t) => t.kind);
 
 function ruleWith(test: Predicate): Query {
-  return { logsource, lookback: 3600, filter: { kind: 'and', items: [{ kind: 'string', field: 'client_app', op: 'eq', value: 'IMAP4', cased: false }, test] }, project: ['user'], columns: [{ name: 'user', type: 'string', field: 'user' }], selections: new Map() };
+  return { name: 'test-rule', logsource, lookback: 3600, filter: { kind: 'and', items: [{ kind: 'string', field: 'client_app', op: 'eq', value: 'IMAP4', cased: false }, test] }, project: ['user'], columns: [{ name: 'user', type: 'string', field: 'user' }], selections: new Map() };
 }
 
 describe('SPL literals', () => {
@@ -71,8 +71,8 @@ describe('SPL literals', () => {
       const { tokens, errors } = lexSpl(text);
       expect(errors).toEqual([]);
       const stages = text.split('\n').length;
-      // one macro (the log source), one pipe per stage after the first, nothing else structural
-      expect(structure(tokens)).toEqual(['macro', ...Array(stages - 1).fill('pipe')]);
+      // the log-source macro, one pipe per stage after the first, the tuning macro last; nothing else structural
+      expect(structure(tokens)).toEqual(['macro', ...Array(stages - 1).fill('pipe'), 'macro']);
       const inBase = !cased && !SEARCH_UNSAFE.test(value);
       if (inBase) expect(tokens.some((t) => t.kind === 'string' && t.value === value)).toBe(true);
       else {

@@ -11,7 +11,7 @@ const tables = (['defender', 'sentinel'] as const).map((t) => {
   const p = profileOf(logsource, t);
   return { name: p.table!, columns: [...p.columns].map(([name, type]) => ({ name, type })) };
 });
-const q = (filter: Predicate): Query => ({ logsource, lookback: 86400, filter, project: ['user'], columns: [{ name: 'user', type: 'string', field: 'user' }], selections: new Map() });
+const q = (filter: Predicate): Query => ({ name: 'test-rule', logsource, lookback: 86400, filter, project: ['user'], columns: [{ name: 'user', type: 'string', field: 'user' }], selections: new Map() });
 const spl = (p: Predicate) => renderSpl(q(p)).text;
 const kql = (p: Predicate, target: 'defender' | 'sentinel' = 'defender') => {
   const text = renderKql(q(p), target).text;
