@@ -31,9 +31,14 @@ export function renderSpl(query: Query, profileName?: string): RenderedQuery {
   const columns: { name: string; native: string }[] = [];
   const s = query.summarize;
   if (s) {
+    // bin rewrites _time to the start of its bin, so aggregates over the event time read a
+    // copy made before it; _time stays the window (Splunk shows it, alerts throttle on it).
+    const readsTime = s.window !== undefined && s.compute.some((c) => 'field' in c.aggregate && native(c.aggregate.field) === '_time');
+    if (readsTime) lines.push(`| eval ${EVENT_TIME}=_time`);
     if (s.window !== undefined) lines.push(`| bin _time span=${formatDuration(s.window)}`);
     const by = [...(s.window !== undefined ? ['_time'] : []), ...s.by.map((f) => splSearchField(native(f)))];
-    const aggregates = s.compute.map((c) => `${aggregateCall(c.aggregate, native, evalSyntax)} AS ${c.name}`);
+    const nativeForStats = (f: string) => (readsTime && native(f) === '_time' ? EVENT_TIME : native(f));
+    const aggregates = s.compute.map((c) => `${aggregateCall(c.aggregate, nativeForStats, evalSyntax)} AS ${c.name}`);
     lines.push(`| stats ${aggregates.join(', ')}${by.length ? ` BY ${by.join(' ')}` : ''}`);
     const caps = s.compute.filter((c) => c.aggregate.fn === 'values');
     for (const c of caps) {
@@ -62,6 +67,9 @@ export function renderSpl(query: Query, profileName?: string): RenderedQuery {
   lines.push(`| \`${tuningMacro(query.name)}\``);
   return { target: 'splunk', profile: profile.name, text: lines.join('\n'), columns };
 }
+
+/** A copy of each event's time, taken before `bin` rounds _time down. */
+const EVENT_TIME = 'event_time';
 
 /** The per-rule macro an admin edits to tune a search's results (`search *` by default). */
 export const tuningMacro = (ruleName: string): string => `detc_${ruleName.replace(/-/g, '_')}_filter`;

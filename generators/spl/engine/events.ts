@@ -1,0 +1,99 @@
+// Events as given → rows as Splunk holds them at search time.
+// - `_time` is epoch seconds (a number; numeric text, an ISO timestamp or a Date are read too).
+// - Field values are text or numbers; Booleans become "true"/"false"; arrays are multivalue
+//   fields; nested objects are flattened with dots, arrays inside them with `{}` (KV_MODE=json).
+// - An event whose `_raw` is a JSON object and that carries no extracted fields (only `_time`,
+//   `_raw` and metadata such as sourcetype) gets the fields KV_MODE=json extracts from `_raw`.
+import { flattenJson, parseJson, type Json } from './json.ts';
+import { fromValues, type Row, type Scalar } from './values.ts';
+
+export type InputEvent = Readonly<Record<string, unknown>>;
+
+const METADATA = new Set(['sourcetype', 'source', 'host', 'index', 'splunk_server', 'linecount', 'punct', 'eventtype', 'tag', 'timestartpos', 'timeendpos']);
+
+const isMetadata = (key: string): boolean => key.startsWith('_') || METADATA.has(key) || key.startsWith('date_') || key.startsWith('tag::');
+
+/** An event's `_time` in epoch seconds, or undefined. */
+export function eventTime(event: InputEvent): number | undefined {
+  const t = event._time;
+  if (typeof t === 'number') return Number.isFinite(t) ? t : undefined;
+  if (typeof t === 'string') {
+    if (/^\d+(?:\.\d+)?$/.test(t)) return Number(t);
+    const ms = Date.parse(t);
+    return Number.isNaN(ms) ? undefined : ms / 1000;
+  }
+  if (t instanceof Date) return t.getTime() / 1000;
+  return undefined;
+}
+
+/** The event's fields all come from `_raw` JSON (KV_MODE=json): it has nothing but `_raw`, `_time` and metadata. */
+export function fieldsComeFromRaw(event: InputEvent): boolean {
+  if (typeof event._raw !== 'string') return false;
+  for (const key in event) if (!isMetadata(key) && event[key] !== null && event[key] !== undefined) return false;
+  return true;
+}
+
+/** One input event → a row (a fresh Map each call). */
+export function eventToRow(event: InputEvent): Row {
+  const row: Row = new Map();
+  let extracted = false;
+  let nested: Map<string, Scalar[]> | null = null;
+  for (const key in event) {
+    const v = event[key];
+    if (v === null || v === undefined) continue;
+    if (!isMetadata(key)) extracted = true;
+    switch (typeof v) {
+      case 'string':
+        row.set(key, v);
+        break;
+      case 'number':
+        if (Number.isFinite(v)) row.set(key, v);
+        break;
+      case 'boolean':
+        row.set(key, v ? 'true' : 'false');
+        break;
+      case 'bigint':
+        row.set(key, v.toString());
+        break;
+      case 'object':
+        if (key === '_time') break;
+        if (key === '_raw') {
+          row.set(key, JSON.stringify(v));
+          break;
+        }
+        nested ??= new Map();
+        if (Array.isArray(v) && v.every((item) => item === null || typeof item !== 'object')) {
+          // An array of scalars under its own name is a multivalue field.
+          const list: Scalar[] = [];
+          for (const item of v as unknown[]) {
+            if (item === null || item === undefined) continue;
+            list.push(typeof item === 'boolean' ? (item ? 'true' : 'false') : typeof item === 'number' ? item : String(item));
+          }
+          const value = fromValues(list);
+          if (value !== null) row.set(key, value);
+        } else flattenJson(v as Json, key, nested);
+        break;
+      default:
+        break;
+    }
+  }
+  const time = eventTime(event);
+  if (time !== undefined) row.set('_time', time);
+  else row.delete('_time');
+  if (nested) for (const [name, values] of nested) if (!row.has(name)) row.set(name, fromValues(values));
+  const raw = row.get('_raw');
+  if (!extracted && typeof raw === 'string') extractJsonFields(raw, row);
+  return row;
+}
+
+/** KV_MODE=json: the fields of a JSON object in `raw`, added where the row has none. */
+export function extractJsonFields(raw: string, row: Row): void {
+  let i = 0;
+  while (i < raw.length && (raw[i] === ' ' || raw[i] === '\n' || raw[i] === '\r' || raw[i] === '\t')) i++;
+  if (raw[i] !== '{') return;
+  const json = parseJson(raw);
+  if (json === undefined || json === null || typeof json !== 'object' || Array.isArray(json)) return;
+  const fields = new Map<string, Scalar[]>();
+  flattenJson(json, '', fields);
+  for (const [name, values] of fields) if (!row.has(name)) row.set(name, fromValues(values));
+}

@@ -1,0 +1,134 @@
+// JSON as Splunk reads it: KV_MODE=json and `spath` flatten nested objects with dots and
+// arrays with `{}` (`status.errorCode`, `authenticationDetails{}.succeeded`), every array
+// element adding a value to a multivalue field. Scalars keep their text: true/false/null
+// become "true"/"false"/"null", and a number keeps the digits it was written with.
+// https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/spath
+import type { Scalar } from './values.ts';
+
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+/** A number whose JavaScript form would change its text (`1.0`, `1e3`, 17+ digits) is kept as text. */
+const LOSSY_NUMBER = /\d[eE]|\.\d*0(?![\d])|\d{16,}/;
+
+/** JSON.parse, keeping the text of numbers JavaScript cannot hold exactly; undefined if not JSON. */
+export function parseJson(text: string): Json | undefined {
+  try {
+    return LOSSY_NUMBER.test(text) ? new TextPreservingParser(text).parse() : (JSON.parse(text) as Json);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Appends the flattened fields of `value` under `prefix` to `into`. */
+export function flattenJson(value: Json, prefix: string, into: Map<string, Scalar[]>): void {
+  if (value === null) return add(into, prefix, 'null');
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+      return add(into, prefix, value);
+    case 'boolean':
+      return add(into, prefix, value ? 'true' : 'false');
+    case 'object':
+      if (Array.isArray(value)) {
+        for (const item of value) flattenJson(item, `${prefix}{}`, into);
+      } else {
+        for (const [key, child] of Object.entries(value)) flattenJson(child, prefix === '' ? key : `${prefix}.${key}`, into);
+      }
+  }
+}
+
+function add(into: Map<string, Scalar[]>, name: string, v: Scalar): void {
+  if (name === '') return;
+  const list = into.get(name);
+  if (list) list.push(v);
+  else into.set(name, [v]);
+}
+
+/** A JSON value as one field value: scalars as Splunk writes them, objects and arrays as JSON text. */
+export function scalarText(v: Json): Scalar {
+  if (v === null) return 'null';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'object') return JSON.stringify(v);
+  return v;
+}
+
+class TextPreservingParser {
+  private i = 0;
+  constructor(private readonly s: string) {}
+
+  parse(): Json {
+    const v = this.value();
+    this.ws();
+    if (this.i !== this.s.length) throw new Error('trailing text');
+    return v;
+  }
+
+  private ws(): void {
+    while (this.i < this.s.length && ' \t\n\r'.includes(this.s[this.i]!)) this.i++;
+  }
+
+  private value(): Json {
+    this.ws();
+    const c = this.s[this.i];
+    if (c === '{') {
+      this.i++;
+      const obj: { [key: string]: Json } = {};
+      this.ws();
+      if (this.s[this.i] === '}') {
+        this.i++;
+        return obj;
+      }
+      for (;;) {
+        this.ws();
+        const key = this.string();
+        this.ws();
+        if (this.s[this.i++] !== ':') throw new Error('expected :');
+        obj[key] = this.value();
+        this.ws();
+        const sep = this.s[this.i++];
+        if (sep === '}') return obj;
+        if (sep !== ',') throw new Error('expected ,');
+      }
+    }
+    if (c === '[') {
+      this.i++;
+      const arr: Json[] = [];
+      this.ws();
+      if (this.s[this.i] === ']') {
+        this.i++;
+        return arr;
+      }
+      for (;;) {
+        arr.push(this.value());
+        this.ws();
+        const sep = this.s[this.i++];
+        if (sep === ']') return arr;
+        if (sep !== ',') throw new Error('expected ,');
+      }
+    }
+    if (c === '"') return this.string();
+    for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const) {
+      if (this.s.startsWith(word, this.i)) {
+        this.i += word.length;
+        return v;
+      }
+    }
+    const m = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+    m.lastIndex = this.i;
+    const num = m.exec(this.s);
+    if (!num) throw new Error('unexpected token');
+    this.i += num[0].length;
+    const n = Number(num[0]);
+    return String(n) === num[0] ? n : num[0];
+  }
+
+  private string(): string {
+    if (this.s[this.i] !== '"') throw new Error('expected string');
+    const m = /"(?:[^"\\]|\\.)*"/y;
+    m.lastIndex = this.i;
+    const lit = m.exec(this.s);
+    if (!lit) throw new Error('unterminated string');
+    this.i += lit[0].length;
+    return JSON.parse(lit[0]) as string;
+  }
+}
