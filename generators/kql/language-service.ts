@@ -240,3 +240,200 @@ export function kqlStringLiterals(text: string): KqlStringLiteral[] {
   });
   return literals;
 }
+
+/* ---- The analysed syntax tree, for the evaluator (generators/kql/engine/). ---- */
+
+/** The type Kusto's binder gives an expression or a symbol. */
+export type KqlResultType =
+  /** A scalar: string, int, long, real, decimal, bool, datetime, timespan, guid, dynamic, unknown, error … */
+  | { readonly kind: 'scalar'; readonly name: string }
+  /** A table, or a tuple of columns (what arg_max(…, *) returns). */
+  | { readonly kind: 'columns'; readonly columns: readonly KqlColumnSchema[] }
+  /** Anything else (a function, a database, void …): its symbol kind and name. */
+  | { readonly kind: 'other'; readonly symbolKind: string; readonly name: string };
+
+/** What a name in the query refers to, as Kusto's binder resolved it. */
+export interface KqlSymbolReference {
+  /** Kusto's SymbolKind: Column, Table, Variable, Function, Parameter, Tuple, Group, Operator … */
+  readonly kind: string;
+  readonly name: string;
+  /** The symbol itself, as an opaque key: the same declaration gives the same key. */
+  readonly identity: object;
+  /** Functions: whether Kusto knows it as an aggregate (count, dcount, make_set …). */
+  readonly isAggregate: boolean;
+  /** Variables: the type of the value; columns: the column type. */
+  readonly type: KqlResultType | undefined;
+}
+
+/**
+ * One node or token of the tree `KustoCode.ParseAndAnalyze` builds, with Kusto's kind name
+ * (`PipeExpression`, `FilterOperator`, `EqualTildeExpression` …), the type and symbol its binder
+ * gave, and positions. Children keep the names Kusto's syntax classes give them (`Left`,
+ * `Operator`, `Expressions` …).
+ */
+export interface KqlSyntaxNode {
+  readonly kind: string;
+  readonly isToken: boolean;
+  /** Whether the parser made it up to recover from an error (a missing token). */
+  readonly isMissing: boolean;
+  /** Tokens: their text; nodes: their source text without leading trivia. */
+  readonly text: string;
+  /** Offset in the text the tree was parsed from, and 1-based line and column. */
+  readonly start: number;
+  readonly line: number;
+  readonly col: number;
+  readonly children: readonly KqlSyntaxNode[];
+  /** The name of this node in its parent (`Left`, `Expression` …), '' for list items. */
+  readonly role: string;
+  child(role: string): KqlSyntaxNode | undefined;
+  /** Literal expressions and literal tokens: the decoded value as text (`1h`, `2024-01-01`, an unescaped string). */
+  readonly valueText: string | undefined;
+  /** Names (NameReference, NameDeclaration, TokenName …): the simple name. */
+  readonly simpleName: string | undefined;
+  readonly resultType: KqlResultType | undefined;
+  readonly symbol: KqlSymbolReference | undefined;
+  /** The column name Kusto gives this expression in a projection, if it derives one. */
+  resultName(): string | undefined;
+  /** A call of a user function (`let f = (…) {…}`, a declared stored function): its body, analysed at this call site. */
+  expansion(): KqlSyntaxNode | undefined;
+}
+
+export interface KqlAnalysedTree {
+  readonly root: KqlSyntaxNode;
+  readonly diagnostics: KqlDiagnostic[];
+}
+
+interface NetTreeElement {
+  Kind: number;
+  IsToken: boolean;
+  IsMissing: boolean;
+  TextStart: number;
+  ChildCount: number;
+  Text?: string | null;
+  ValueText?: string | null;
+  SimpleName?: string | null;
+  LiteralValueInfo?: { ValueText: string | null } | null;
+  ResultType?: NetSymbol | null;
+  ReferencedSymbol?: NetSymbol | null;
+  GetChild(i: number): NetTreeElement | null;
+  GetName(i: number): string | null;
+  GetExpansion?(): NetTreeElement | null;
+  toString(): string;
+}
+interface NetSymbol {
+  Kind: number;
+  Name: string | null;
+  Columns?: NetList<{ Name: string; Type: NetSymbol }> | null;
+  Type?: NetSymbol | null;
+}
+interface KustoTreeLanguage {
+  KustoFacts: { GetExpressionResultName(expr: NetTreeElement, defaultName: string | null): string | null };
+  Symbols: { SymbolKind: Record<string, number> };
+}
+
+let symbolKindNames: Map<number, string> | undefined;
+
+interface TreeContext {
+  locate(offset: number): { line: number; col: number };
+  isAggregate(symbol: NetSymbol): boolean;
+}
+
+/**
+ * Parses and analyses `text` against a database holding `tables`, and returns the tree for an
+ * evaluator to walk. Positions of nodes inside a function expansion are those of the call.
+ */
+export function analyzeKqlTree(text: string, tables: readonly KqlTableSchema[], options: KqlAnalysisOptions = {}): KqlAnalysedTree {
+  const K = kustoLanguage();
+  const code = K.KustoCode.ParseAndAnalyze(text, globalsFor(tables, options.functions ?? []));
+  kindNames ??= new Map(Object.entries(K.Syntax.SyntaxKind).map(([name, value]) => [value, name]));
+  symbolKindNames ??= new Map(Object.entries((K as unknown as KustoTreeLanguage).Symbols.SymbolKind).map(([name, value]) => [value, name]));
+  const globals = globalsFor(tables, options.functions ?? []) as unknown as { IsAggregateFunction(fn: NetSymbol): boolean };
+  const context: TreeContext = {
+    locate: (offset) => {
+      const line = { v: 1 };
+      const col = { v: 1 };
+      code.TryGetLineAndOffset(offset, line, col);
+      return { line: line.v, col: col.v };
+    },
+    isAggregate: (symbol) => globals.IsAggregateFunction(symbol),
+  };
+  return { root: new SyntaxNodeView(code.Syntax as unknown as NetTreeElement, '', context), diagnostics: diagnosticsOf(code) };
+}
+
+function typeOf(symbol: NetSymbol | null | undefined): KqlResultType | undefined {
+  if (!symbol) return undefined;
+  const kind = symbolKindNames!.get(symbol.Kind) ?? String(symbol.Kind);
+  if (symbol.Columns && (kind === 'Table' || kind === 'Tuple')) {
+    const list = symbol.Columns;
+    const columns = Array.from({ length: list.Count }, (_, i) => list.getItem(i)).map((c) => ({ name: c.Name, type: c.Type?.Name ?? 'unknown' }));
+    return { kind: 'columns', columns };
+  }
+  if (kind === 'Primitive' || kind === 'Array' || kind === 'Bag' || kind === 'Error') return { kind: 'scalar', name: symbol.Name ?? 'unknown' };
+  return { kind: 'other', symbolKind: kind, name: symbol.Name ?? '' };
+}
+
+class SyntaxNodeView implements KqlSyntaxNode {
+  private childViews: KqlSyntaxNode[] | undefined;
+  constructor(
+    private readonly net: NetTreeElement,
+    readonly role: string,
+    private readonly context: TreeContext,
+  ) {}
+
+  get kind(): string { return kindNames!.get(this.net.Kind) ?? String(this.net.Kind); }
+  get isToken(): boolean { return this.net.IsToken; }
+  get isMissing(): boolean { return this.net.IsMissing; }
+  get text(): string { return this.net.IsToken ? this.net.Text ?? '' : this.net.toString().trim(); }
+  get start(): number { return this.net.TextStart; }
+  get line(): number { return this.context.locate(this.net.TextStart).line; }
+  get col(): number { return this.context.locate(this.net.TextStart).col; }
+
+  get children(): readonly KqlSyntaxNode[] {
+    if (!this.childViews) {
+      this.childViews = [];
+      for (let i = 0; i < this.net.ChildCount; i++) {
+        const c = this.net.GetChild(i);
+        if (c) this.childViews.push(new SyntaxNodeView(c, this.net.GetName(i) ?? '', this.context));
+      }
+    }
+    return this.childViews;
+  }
+
+  child(role: string): KqlSyntaxNode | undefined {
+    return this.children.find((c) => c.role === role);
+  }
+
+  get valueText(): string | undefined {
+    if (this.net.IsToken) return this.net.ValueText ?? undefined;
+    return this.net.LiteralValueInfo?.ValueText ?? undefined;
+  }
+
+  get simpleName(): string | undefined {
+    return this.net.SimpleName ?? undefined;
+  }
+
+  get resultType(): KqlResultType | undefined {
+    return this.net.IsToken ? undefined : typeOf(this.net.ResultType);
+  }
+
+  get symbol(): KqlSymbolReference | undefined {
+    const s = this.net.IsToken ? undefined : this.net.ReferencedSymbol;
+    if (!s) return undefined;
+    const kind = symbolKindNames!.get(s.Kind) ?? String(s.Kind);
+    return { kind, name: s.Name ?? '', identity: s, isAggregate: kind === 'Function' && this.context.isAggregate(s), type: typeOf(kind === 'Column' || kind === 'Variable' || kind === 'Parameter' ? s.Type : undefined) };
+  }
+
+  resultName(): string | undefined {
+    if (this.net.IsToken) return undefined;
+    const K = kustoLanguage() as unknown as KustoTreeLanguage;
+    return K.KustoFacts.GetExpressionResultName(this.net, null) || undefined;
+  }
+
+  expansion(): KqlSyntaxNode | undefined {
+    const body = this.net.IsToken ? null : this.net.GetExpansion?.() ?? null;
+    if (!body) return undefined;
+    // The body is a tree of its own; whatever goes wrong inside is reported at the call.
+    const here = this.context.locate(this.net.TextStart);
+    return new SyntaxNodeView(body, '', { ...this.context, locate: () => here });
+  }
+}

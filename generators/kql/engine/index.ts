@@ -1,0 +1,201 @@
+// The KQL engine: runs KQL text on rows, with Kusto's own semantics, on top of the syntax tree
+// and types Kusto's language service gives (KustoCode.ParseAndAnalyze). Compile once, run many
+// times: each expression becomes a closure, rows stream through the operators.
+//
+//   const q = compileKql(text, { SigninLogs: { columns } });
+//   q.run({ SigninLogs: { rows } }, { now: Date.parse('2026-07-02T00:00:00Z') })
+//     → { columns, rows, estimated }
+//
+// Anything outside what this engine runs fails with KqlUnsupportedError
+// (`unsupported: <feature> at line:col`); a query Kusto itself rejects fails with KqlRunError
+// carrying Kusto's diagnostics. Never a guessed answer.
+import { analyzeKqlTree, type KqlFunctionDeclaration, type KqlSyntaxNode } from '../language-service.ts';
+import { diagnosticsError, runError, unsupported } from './errors.ts';
+import { bindLet } from './expressions.ts';
+import type { Column, Relation, Row, RunState } from './model.ts';
+import { Scope } from './model.ts';
+import { items, short } from './syntax.ts';
+import { TabularCompiler } from './tabular.ts';
+import { inputConverter, kqlType, nullOf, toOutput, type KqlType } from './values.ts';
+
+export { KqlRunError, KqlUnsupportedError } from './errors.ts';
+
+export interface KqlColumn {
+  readonly name: string;
+  /** A Kusto scalar type: string, int, long, real, decimal, bool, datetime, timespan, guid, dynamic. */
+  readonly type: string;
+}
+
+export interface KqlTableInput {
+  readonly columns: readonly KqlColumn[];
+  /**
+   * Rows as plain objects by column name. datetime: ISO text, epoch milliseconds or a Date;
+   * dynamic: JSON values (or JSON text); a missing value is null (an empty string for strings).
+   */
+  readonly rows: readonly Readonly<Record<string, unknown>>[];
+}
+
+export interface KqlCompileOptions {
+  /** Stored functions the query may call (declared as for the language service). */
+  readonly functions?: readonly KqlFunctionDeclaration[];
+}
+
+export interface KqlRunOptions {
+  /** What now() and ago() measure from. */
+  readonly now: Date | number;
+  /** Rows for `externaldata(…)["url"]`, by URL: the engine downloads nothing. */
+  readonly externalData?: Readonly<Record<string, readonly Readonly<Record<string, unknown>>[]>>;
+}
+
+export interface KqlResult {
+  readonly columns: readonly KqlColumn[];
+  /**
+   * Rows by column name: datetimes as ISO 8601 text (UTC), timespans as Kusto's `d.hh:mm:ss`
+   * text, dynamic values as JSON values, strings never null.
+   */
+  readonly rows: Record<string, unknown>[];
+  /**
+   * Columns computed by aggregates Kusto only estimates (dcount, dcountif, percentile …) and
+   * columns derived from them: computed exactly here, possibly different in the product.
+   */
+  readonly estimated: string[];
+}
+
+export interface CompiledKql {
+  readonly columns: readonly KqlColumn[];
+  readonly estimated: readonly string[];
+  /** Runs on the given rows (tables by name; a table the query reads must be there). */
+  run(tables: Readonly<Record<string, Pick<KqlTableInput, 'rows'>>>, options: KqlRunOptions): KqlResult;
+}
+
+/**
+ * Compiles a query against the tables it may read (name → columns). Throws KqlRunError when
+ * Kusto's analyser reports an error, KqlUnsupportedError for what this engine does not run.
+ */
+export function compileKql(query: string, tables: Readonly<Record<string, Pick<KqlTableInput, 'columns'>>>, options: KqlCompileOptions = {}): CompiledKql {
+  const schemas = new Map<string, Column[]>();
+  for (const [name, table] of Object.entries(tables)) {
+    schemas.set(name, table.columns.map((c) => {
+      const type = kqlType(c.type);
+      if (!type) throw new Error(`table ${name}: column ${c.name} has type ${c.type}, which is not a Kusto scalar type`);
+      return { name: c.name, type };
+    }));
+  }
+  const analysed = analyzeKqlTree(query, [...schemas].map(([name, columns]) => ({ name, columns })), options);
+  const errors = analysed.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) throw diagnosticsError(errors);
+
+  const run = new Run(schemas);
+  const compiler = new TabularCompiler(run.state, schemas);
+  const relation = compileStatements(analysed.root, compiler);
+  const columns = relation.columns.map((c) => ({ name: c.name, type: c.type }));
+  run.read = columnsRead(query, columns, options);
+  const estimated = relation.columns.filter((c) => c.estimated).map((c) => c.name);
+  return {
+    columns,
+    estimated,
+    run(input, runOptions) {
+      run.start(input, runOptions);
+      const rows: Record<string, unknown>[] = [];
+      const types: KqlType[] = relation.columns.map((c) => c.type);
+      for (const row of relation.rows()) {
+        const out: Record<string, unknown> = {};
+        for (let i = 0; i < columns.length; i++) out[columns[i]!.name] = toOutput(row[i] ?? null, types[i]!);
+        rows.push(out);
+      }
+      return { columns, rows, estimated: [...estimated] };
+    },
+  };
+}
+
+/** Compiles and runs in one call: `tables` carry both columns and rows. */
+export function runKql(query: string, tables: Readonly<Record<string, KqlTableInput>>, options: KqlRunOptions & KqlCompileOptions): KqlResult {
+  return compileKql(query, tables, options).run(tables, options);
+}
+
+/** `let` statements in order, then exactly one tabular expression statement: the result. */
+function compileStatements(root: KqlSyntaxNode, compiler: TabularCompiler): Relation {
+  const scope = new Scope();
+  let result: Relation | undefined;
+  for (const statement of items(root.child('Statements'))) {
+    if (statement.kind === 'LetStatement') {
+      bindLet(statement, scope, compiler);
+      continue;
+    }
+    if (statement.kind !== 'ExpressionStatement') throw unsupported(`statement ${short(statement)}`, statement);
+    if (result) throw unsupported('a query with more than one result (several tabular statements)', statement);
+    const expression = statement.child('Expression')!;
+    if (expression.resultType?.kind !== 'columns') throw unsupported(`a statement that is not tabular (${short(expression)})`, expression);
+    result = compiler.tabular(expression, scope);
+  }
+  if (!result) throw unsupported('a query without a tabular expression', root);
+  return result;
+}
+
+/**
+ * The input columns worth converting: a column never named in the query (as a word of its text
+ * or inside a string literal), not in the result under its name (or Kusto's renamed `A1` /
+ * `A_string`), not the first column of a table (`x in (T)` reads it) is never read. Every column,
+ * when the query has `*`, pack_all(), search, getschema or stored functions.
+ */
+function columnsRead(query: string, output: readonly KqlColumn[], options: KqlCompileOptions): ReadonlySet<string> | undefined {
+  if (options.functions?.length || /\*|pack_all|\bsearch\b|getschema|\bfind\b|bag_pack_columns/.test(query)) return undefined;
+  const names = new Set<string>(query.match(/[A-Za-z_$][\w$]*/g) ?? []);
+  for (const m of query.matchAll(/'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"/g)) names.add(m[1] ?? m[2] ?? '');
+  for (const c of output) {
+    names.add(c.name);
+    names.add(c.name.replace(/\d+$/, ''));
+    names.add(c.name.replace(/_[a-z]+$/, ''));
+  }
+  return names;
+}
+
+/** The state a compiled query's closures read, reset on every run. */
+class Run {
+  private tables: Readonly<Record<string, Pick<KqlTableInput, 'rows'>>> = {};
+  private readonly plans = new Map<string, { template: unknown[]; wanted: { name: string; at: number; convert: (v: unknown) => unknown }[] }>();
+  private external: KqlRunOptions['externalData'] = {};
+  /** Input columns the query may read (undefined: all). */
+  read: ReadonlySet<string> | undefined;
+  readonly state: RunState;
+
+  constructor(private readonly schemas: ReadonlyMap<string, readonly Column[]>) {
+    const self = this;
+    this.state = {
+      run: 0,
+      now: 0,
+      table: (name) => self.table(name),
+      externalData: (url) => self.external?.[url],
+    };
+  }
+
+  start(tables: Readonly<Record<string, Pick<KqlTableInput, 'rows'>>>, options: KqlRunOptions): void {
+    this.tables = tables;
+    this.external = options.externalData ?? {};
+    this.state.run++;
+    this.state.now = options.now instanceof Date ? options.now.getTime() : options.now;
+  }
+
+  /** The table's rows converted as they stream (short-lived: a filter drops most of them young). */
+  private *table(name: string): Generator<Row> {
+    const input = this.tables[name];
+    if (!input) throw runError(`no rows were given for table ${name}`, { line: 1, col: 1 });
+    let plan = this.plans.get(name);
+    if (!plan) {
+      const columns = this.schemas.get(name)!;
+      // Columns the query never reads keep their null ('' for strings) and are not even looked up.
+      const read = columns.map((c, i) => i === 0 || !this.read || this.read.has(c.name));
+      plan = {
+        template: columns.map((c) => nullOf(c.type)),
+        wanted: columns.map((c, i) => ({ name: c.name, at: i, convert: inputConverter(c.type) })).filter((_, i) => read[i]),
+      };
+      this.plans.set(name, plan);
+    }
+    const { template, wanted } = plan;
+    for (const r of input.rows) {
+      const out = template.slice();
+      for (const w of wanted) out[w.at] = w.convert(r[w.name]);
+      yield out;
+    }
+  }
+}
