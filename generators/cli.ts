@@ -14,6 +14,7 @@ import { replayEngines } from './replay/engines.ts';
 import { formatReport, REPORTERS, type ReporterName } from './replay/reporters.ts';
 import { formatCoverage, ruleCoverage } from './replay/coverage.ts';
 import { readExport } from './replay/exports.ts';
+import { runQueryFile } from './query-runs.ts';
 import { evaluateQuery, type ResultRow } from './ir/evaluator.ts';
 import { validateGeneratedQueries } from './query-validation.ts';
 import { validateQueryFile } from './query-files.ts';
@@ -126,13 +127,25 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
 
   program
     .command('run')
-    .description("run a rule on an exported log (JSON Lines, a JSON array or CSV, in any of the log source's shapes) and print the result")
-    .argument('<rule>', 'rule name or file')
+    .description("run a rule, or a .spl / .kql query, on an exported log (JSON Lines, a JSON array or CSV) and print the result")
+    .argument('<rule>', 'rule name or file, or a .spl / .kql query file')
+    .option('--table <name>', 'for .kql queries: the table the rows are (default: the first name in the query)')
     .requiredOption('-e, --events <file>', 'the export: Graph signIn JSON, Defender or Sentinel results (JSON/CSV), or canonical events')
     .option('--now <time>', 'the time the hunt runs at, ISO 8601 (default: one second after the latest event)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
     .option('--skip-bad-lines', 'skip (and count) records that cannot be read, instead of failing')
-    .action(async (ruleArg: string, options: { events: string; now?: string; format: 'table' | 'json' | 'csv'; skipBadLines?: boolean }) => {
+    .action(async (ruleArg: string, options: { events: string; now?: string; table?: string; format: 'table' | 'json' | 'csv'; skipBadLines?: boolean }) => {
+      if (/\.(spl|kql)$/i.test(ruleArg)) {
+        if (!existsSync(ruleArg)) throw new UsageError(`no such file: ${ruleArg}`);
+        if (!existsSync(options.events)) throw new UsageError(`no such file: ${options.events}`);
+        const now = options.now ? Date.parse(options.now) : undefined;
+        if (options.now && Number.isNaN(now)) throw new UsageError(`--now '${options.now}' is not an ISO 8601 time`);
+        const content = loadCatalog(root());
+        const result = await runQueryFile(ruleArg, options.events, { now, table: options.table, logsources: content.logsources, ruleNames: content.rules.map((r) => r.document.name) });
+        io.err(`${result.read} events; ${result.rows.length} rows\n`);
+        io.out(formatRows(result.rows as ResultRow[], result.columns, options.format));
+        return;
+      }
       const catalog = load([resolveRule(root(), ruleArg)]);
       const rule = catalog.rules[0];
       if (!rule) throw new UsageError(`rule '${ruleArg}' not found`);

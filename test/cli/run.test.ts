@@ -64,3 +64,32 @@ describe('detc run', () => {
     expect(skipped.rows).toEqual(expected);
   });
 });
+
+describe('detc run on query files', () => {
+  it('the generated SPL, run by the SPL engine on a Graph export', async () => {
+    const file = join(dir, 'graph2.jsonl');
+    writeFileSync(file, materialize(test.events, rule.query.logsource, 'splunk').rows.map((r) => r._raw).join('\n'));
+    const r = await runCli(projectPath(), 'run', projectPath('dist/splunk/pop-imap-password-spray.spl'), '--events', file, '--now', now, '--format', 'json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toEqual([expect.objectContaining({ ipAddress: '203.0.113.7', distinct_users: 12, attempts: 15 })]);
+  });
+
+  it('the generated Sentinel KQL, run by the KQL engine on a Sentinel export', async () => {
+    const file = join(dir, 'sentinel2.json');
+    writeFileSync(file, JSON.stringify(materialize(test.events, rule.query.logsource, 'sentinel').rows));
+    const r = await runCli(projectPath(), 'run', projectPath('dist/sentinel/pop-imap-password-spray.kql'), '--events', file, '--now', now, '--format', 'csv');
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n')[0]).toBe('IPAddress,window,distinct_users,attempts,users,first_seen,last_seen');
+    expect(r.out.split('\n')[1]).toMatch(/^203\.0\.113\.7,2026-07-01T10:00:00(\.0+)?Z,12,15,/);
+  });
+
+  it('a construct the engine does not support is an error at its line and column, exit 2', async () => {
+    const query = join(dir, 'series.kql');
+    writeFileSync(query, 'SigninLogs\n| make-series n = count() on TimeGenerated step 1h\n');
+    const file = join(dir, 'sentinel3.json');
+    writeFileSync(file, JSON.stringify(materialize(test.events, rule.query.logsource, 'sentinel').rows));
+    const r = await runCli(projectPath(), 'run', query, '--events', file);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/series\.kql:2:\d+: unsupported: make-series/);
+  });
+});
