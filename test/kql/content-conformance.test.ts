@@ -4,7 +4,10 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectPath } from '../../generators/paths.ts';
+import { runKql } from '../../generators/kql/engine/index.ts';
+import type { ReplayEngine } from '../../generators/replay/engine.ts';
 import { checkExpectations } from '../../generators/replay/expectations.ts';
+import { replayCatalog } from '../../generators/replay/harness.ts';
 import { materialize } from '../../generators/replay/materialize.ts';
 import { loadFixtureFile } from '../../generators/rules/fixtures.ts';
 import { catalog, compare, compiledQuery, KQL_TARGETS, nativeRows } from './content-support.ts';
@@ -48,6 +51,18 @@ describe('content conformance: generated KQL replayed by the engine', () => {
       });
     }
   }
+
+  // The engine plugged into the replay harness as generators/replay/engines.ts would plug it:
+  // every rule test, on both KQL targets, passes the harness's own checks.
+  it('as a replay engine, every rule test passes on Defender and Sentinel', () => {
+    const engines: ReplayEngine[] = KQL_TARGETS.map((target) => ({
+      target,
+      run: (rendered, table, context) => runKql(rendered.text, { [table.name]: table }, { now: context.now }),
+    }));
+    const outcomes = replayCatalog(catalog, { engines });
+    expect(outcomes.filter((o) => o.target !== 'reference')).toHaveLength(2 * catalog.rules.reduce((n, r) => n + r.tests.length, 0));
+    expect(outcomes.filter((o) => o.failures.length).map((o) => `${o.rule.document.name} / ${o.target} / ${o.test.name}: ${o.failures.join('; ')}`)).toEqual([]);
+  });
 
   it('the test-local conversion and the harness\'s materialize() give the same native rows', () => {
     for (const rule of catalog.rules) {

@@ -1,7 +1,7 @@
 // The Kusto language service wrapper: positions, codes and severities as Kusto reports them,
 // and what Kusto's analyser does (and does not) check.
 import { describe, expect, it } from 'vitest';
-import { analyzeKql, kqlSemanticDiagnostics, kqlSyntaxDiagnostics, type KqlTableSchema } from '../../generators/kql/language-service.ts';
+import { analyzeKql, analyzeKqlTree, kqlSemanticDiagnostics, kqlSyntaxDiagnostics, type KqlSyntaxNode, type KqlTableSchema } from '../../generators/kql/language-service.ts';
 
 // A small slice of the documented columns (the full lists live in schemas/logsources/).
 // https://learn.microsoft.com/en-us/defender-xdr/advanced-hunting-aadsignineventsbeta-table
@@ -112,5 +112,40 @@ describe('kqlSemanticDiagnostics', () => {
   it('binds column names that need quoting in KQL', () => {
     const odd: KqlTableSchema = { name: 'Odd Table', columns: [{ name: "it's [odd]", type: 'string' }, { name: 'x-y', type: 'long' }] };
     expect(kqlSemanticDiagnostics(`['Odd Table'] | where ['it\\'s [odd]'] == "a" and ['x-y'] > 1`, [odd])).toEqual([]);
+  });
+});
+
+describe('analyzeKqlTree', () => {
+  /** The first node of a kind, depth first. */
+  function find(node: KqlSyntaxNode, kind: string): KqlSyntaxNode | undefined {
+    if (node.kind === kind) return node;
+    for (const c of node.children) {
+      const hit = find(c, kind);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+
+  it('gives each node its kind, Kusto\'s result type and the symbol a name refers to', () => {
+    const { root, diagnostics } = analyzeKqlTree('AADSignInEventsBeta\n| summarize count(), dcount(AccountUpn) by IPAddress', tables);
+    expect(diagnostics).toEqual([]);
+    const summarize = find(root, 'SummarizeOperator')!;
+    expect(summarize.resultType).toEqual({ kind: 'columns', columns: [{ name: 'IPAddress', type: 'string' }, { name: 'count_', type: 'long' }, { name: 'dcount_AccountUpn', type: 'long' }] });
+    expect([summarize.line, summarize.col]).toEqual([2, 3]);
+    const call = find(summarize, 'FunctionCallExpression')!;
+    expect(call.symbol).toMatchObject({ kind: 'Function', name: 'count', isAggregate: true });
+    expect(call.resultType).toEqual({ kind: 'scalar', name: 'long' });
+    expect(call.resultName()).toBe('count_');
+    const column = find(root, 'NameReference')!;
+    expect(column.symbol).toMatchObject({ kind: 'Table', name: 'AADSignInEventsBeta' });
+  });
+
+  it('expands a call of a let function at the call, with the arguments\' types', () => {
+    const { root } = analyzeKqlTree('let f = (s:string) { tolower(s) };\nprint f("A")', []);
+    const call = find(find(root, 'PrintOperator')!, 'FunctionCallExpression')!;
+    const body = call.expansion()!;
+    expect(body.kind).toBe('FunctionBody');
+    expect([body.line, body.col]).toEqual([2, 7]);
+    expect(find(body, 'NameReference')!.simpleName).toBe('tolower');
   });
 });

@@ -6,7 +6,7 @@ import { runError, unsupported } from './errors.ts';
 import type { ExpressionCompiler } from './expressions.ts';
 import type { Column, Compiled, Row } from './model.ts';
 import { expressionList, short } from './syntax.ts';
-import { compareValues, convert, isBag, toDynamic, valueKey, type Dynamic, type KqlType } from './values.ts';
+import { compareValues, isBag, toDynamic, valueKey, type Dynamic } from './values.ts';
 
 export interface Accumulator {
   add(row: Row): void;
@@ -278,9 +278,4 @@ function columnReader(input: ExpressionCompiler, name: string, at: KqlSyntaxNode
   const i = input.columnIndex(name) ?? input.columnIndex(name.replace(/\d+$/, ''));
   if (i === undefined) throw unsupported(`column ${name} of ${short(at)}`, at);
   return (row) => row[i];
-}
-
-/** An aggregate's value converted to the type Kusto's binder gives the output column. */
-export function typed(value: unknown, from: KqlType, to: KqlType): unknown {
-  return from === to ? value : convert(value, from, to);
 }

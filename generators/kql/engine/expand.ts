@@ -137,8 +137,8 @@ function* expandedRows(rows: Iterable<Row>, clause: ExpandClause, slots: readonl
 
 /**
  * mv-apply: each input row is expanded as by mv-expand into a subtable, the subquery runs on it,
- * and its rows come out after the input row's columns the subquery does not give back (an
- * expanded input column is replaced by its expansion). https://learn.microsoft.com/kusto/query/mv-apply-operator
+ * and its rows come out after the input row's columns the subquery does not give back (a column
+ * expanded under its own name is replaced by its expansion). https://learn.microsoft.com/kusto/query/mv-apply-operator
  */
 export function mvApply(op: KqlSyntaxNode, input: Relation, compiler: ExpressionCompiler, subquery: (node: KqlSyntaxNode, subtable: Relation) => Relation): Relation {
   const clause = expandClause(op, compiler, 'MvApplyExpression');
@@ -149,8 +149,9 @@ export function mvApply(op: KqlSyntaxNode, input: Relation, compiler: Expression
   if (!body) throw unsupported(`mv-apply without a subquery (${short(op)})`, op);
   const result = subquery(body, subtable);
   const given = new Set(result.columns.map((c) => c.name));
-  const expanded = new Set(clause.expansions.map((e) => e.column).filter((c): c is string => c !== undefined));
-  const kept = input.columns.map((c, i) => [c, i] as const).filter(([c]) => !given.has(c.name) && !expanded.has(c.name));
+  // An expanded column replaced under its own name leaves the input; `x = Column` keeps Column.
+  const replaced = new Set(clause.expansions.filter((e) => e.column !== undefined && e.name === e.column).map((e) => e.column!));
+  const kept = input.columns.map((c, i) => [c, i] as const).filter(([c]) => !given.has(c.name) && !replaced.has(c.name));
   return {
     columns: [...kept.map(([c]) => c), ...result.columns],
     rows: function* () {

@@ -26,8 +26,6 @@ export interface AggregateSink {
 
 const lit = (value: unknown, type: KqlType): Compiled => ({ fn: () => value, type, estimated: false, constant: true, invariant: true });
 
-type Expression = Compiled;
-
 export class ExpressionCompiler {
   private readonly index = new Map<string, number>();
 
@@ -47,7 +45,7 @@ export class ExpressionCompiler {
   }
 
   /** A compiled expression whose type is the one Kusto's binder gave it (converted if needed). */
-  compile(node: KqlSyntaxNode): Expression {
+  compile(node: KqlSyntaxNode): Compiled {
     const compiled = this.compileNode(node);
     const want = node.resultType?.kind === 'scalar' ? node.resultType.name : undefined;
     if (want && want !== compiled.type && want !== 'unknown' && want !== 'null' && want !== 'type') {
@@ -66,7 +64,7 @@ export class ExpressionCompiler {
     return (row) => fn(row) === true;
   }
 
-  private compileNode(node: KqlSyntaxNode): Expression {
+  private compileNode(node: KqlSyntaxNode): Compiled {
     switch (node.kind) {
       case 'ParenthesizedExpression': return this.compile(node.child('Expression')!);
       case 'StringLiteralExpression':
@@ -151,7 +149,7 @@ export class ExpressionCompiler {
 
   /* ---- names ---- */
 
-  private nameReference(node: KqlSyntaxNode): Expression {
+  private nameReference(node: KqlSyntaxNode): Compiled {
     const name = node.simpleName ?? node.text;
     const symbol = node.symbol;
     if (symbol?.kind === 'Column' || !symbol) {
@@ -170,7 +168,7 @@ export class ExpressionCompiler {
   }
 
   /** `obj.field` on dynamic values (or a column of a tuple). */
-  private path(node: KqlSyntaxNode): Expression {
+  private path(node: KqlSyntaxNode): Compiled {
     const base = this.compile(node.child('Expression')!);
     const selector = node.child('Selector')!;
     const key = selector.simpleName ?? selector.valueText ?? selector.text.replace(/^\[['"]|['"]\]$/g, '');
@@ -180,7 +178,7 @@ export class ExpressionCompiler {
   }
 
   /** `obj["key"]`, `arr[0]`, `arr[-1]` on dynamic values. */
-  private element(node: KqlSyntaxNode): Expression {
+  private element(node: KqlSyntaxNode): Compiled {
     const base = this.compile(node.child('Expression')!);
     const selector = node.child('Selector')!;
     const index = this.compile(selector.child('Expression') ?? selector);
@@ -199,7 +197,7 @@ export class ExpressionCompiler {
 
   /* ---- calls ---- */
 
-  private call(node: KqlSyntaxNode): Expression {
+  private call(node: KqlSyntaxNode): Compiled {
     const nameNode = node.child('Name')!;
     const name = nameNode.simpleName ?? nameNode.text;
     const symbol = node.symbol ?? nameNode.symbol;
@@ -238,7 +236,7 @@ export class ExpressionCompiler {
   }
 
   /** A call of a `let` function: its body as Kusto expands it at this call, parameters bound to the arguments. */
-  private userFunction(node: KqlSyntaxNode, binding: Binding & { kind: 'function' }, argNodes: KqlSyntaxNode[]): Expression {
+  private userFunction(node: KqlSyntaxNode, binding: Binding & { kind: 'function' }, argNodes: KqlSyntaxNode[]): Compiled {
     const body = node.expansion();
     if (!body) throw unsupported(`a call of ${short(node)} that Kusto does not expand`, node);
     const scope = bindParameters(binding, argNodes, this.scope, node, (arg) => this.compile(arg), this.env);
@@ -250,7 +248,7 @@ export class ExpressionCompiler {
   }
 
   /** toscalar(T): the first column of the first row (null when there is none), once per run. */
-  private toScalar(node: KqlSyntaxNode): Expression {
+  private toScalar(node: KqlSyntaxNode): Compiled {
     const relation = this.env.tabular(node.child('Expression')!, this.scope);
     const type = scalarTypeOf(node);
     const first = relation.columns[0];
@@ -264,7 +262,7 @@ export class ExpressionCompiler {
 
   /* ---- operators ---- */
 
-  private logical(node: KqlSyntaxNode, op: 'and' | 'or'): Expression {
+  private logical(node: KqlSyntaxNode, op: 'and' | 'or'): Compiled {
     const [l, r] = [this.compile(node.child('Left')!), this.compile(node.child('Right')!)];
     const [a, b] = [l.fn, r.fn];
     // https://learn.microsoft.com/kusto/query/scalar-data-types/null-values#null-values-and-binary-operators
@@ -287,11 +285,11 @@ export class ExpressionCompiler {
     return { fn, type: 'bool', estimated: l.estimated || r.estimated, constant: false, invariant: l.invariant && r.invariant };
   }
 
-  private binary(node: KqlSyntaxNode): Expression {
+  private binary(node: KqlSyntaxNode): Compiled {
     // `<>` is Kusto's other spelling of `!=`.
     const op = node.child('Operator')!.text.toLowerCase().replace(/\s+/g, ' ').replace('<>', '!=');
     const [l, r] = [this.compile(node.child('Left')!), this.compile(node.child('Right')!)];
-    const combine = (fn: Scalar, type: KqlType): Expression => ({ fn, type, estimated: l.estimated || r.estimated, constant: false, invariant: l.invariant && r.invariant });
+    const combine = (fn: Scalar, type: KqlType): Compiled => ({ fn, type, estimated: l.estimated || r.estimated, constant: false, invariant: l.invariant && r.invariant });
     switch (op) {
       case '+': case '-': case '*': case '/': case '%': return combine(arithmetic(op, l, r, node), scalarTypeOf(node));
       case '==': case '!=': {
@@ -345,7 +343,7 @@ export class ExpressionCompiler {
     return { values: invariant ? oncePerRun(this.env.state, () => gather([])) : gather, invariant };
   }
 
-  private inList(node: KqlSyntaxNode): Expression {
+  private inList(node: KqlSyntaxNode): Compiled {
     const op = node.child('Operator')!.text.toLowerCase();
     const negated = op.startsWith('!');
     const caseless = op.endsWith('~');
@@ -386,7 +384,7 @@ export class ExpressionCompiler {
   }
 
   /** has_any / has_all: `has` against each value of the list. https://learn.microsoft.com/kusto/query/has-any-operator */
-  private hasAnyAll(node: KqlSyntaxNode): Expression {
+  private hasAnyAll(node: KqlSyntaxNode): Compiled {
     const all = node.kind === 'HasAllExpression';
     const left = this.compile(node.child('Left')!);
     const list = this.listValues(node.child('Right')!);
@@ -403,7 +401,7 @@ export class ExpressionCompiler {
   }
 
   /** x between (a .. b): a <= x <= b; for a datetime, b may be a timespan after a. https://learn.microsoft.com/kusto/query/between-operator */
-  private between(node: KqlSyntaxNode): Expression {
+  private between(node: KqlSyntaxNode): Compiled {
     const couple = node.child('Right')!;
     const x = this.compile(node.child('Left')!);
     const lo = this.compile(couple.child('First')!);

@@ -7,7 +7,7 @@ import { unsupported } from './errors.ts';
 import { compareIpv4, ipv4InRange, ipv4IsPrivate, ipv4ToLong, parseIpv4 } from './ipv4.ts';
 import type { Compiled, RunState, Scalar } from './model.ts';
 import { globalRegex, kustoRegex, replacer } from './regex.ts';
-import { formatDateTimeWith, MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, MS_PER_SECOND, MS_PER_TICK, startOfDay, startOfMonth, startOfWeek, startOfYear } from './time.ts';
+import { formatDateTimeWith, fromUnixMs, MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, MS_PER_SECOND, MS_PER_TICK, startOfDay, startOfMonth, startOfWeek, startOfYear, toUnixMs, utc } from './time.ts';
 import { compareValues, convert, isBag, toDynamic, toKqlString, valueKey, type Dynamic, type KqlType } from './values.ts';
 
 export interface Call {
@@ -112,30 +112,37 @@ function periodName(call: Call, i: number): string {
 
 /** Boundaries of `period` crossed going from b to a (Kusto's datetime_diff(period, a, b)). */
 function datetimeDiff(period: string, a: number, b: number): number {
-  const [x, y] = [new Date(a), new Date(b)];
+  const [x, y] = [utc(a), utc(b)];
   switch (period) {
     case 'year': return x.getUTCFullYear() - y.getUTCFullYear();
     case 'quarter': return (x.getUTCFullYear() * 4 + Math.floor(x.getUTCMonth() / 3)) - (y.getUTCFullYear() * 4 + Math.floor(y.getUTCMonth() / 3));
     case 'month': return (x.getUTCFullYear() * 12 + x.getUTCMonth()) - (y.getUTCFullYear() * 12 + y.getUTCMonth());
     case 'week': return Math.round((startOfWeek(a) - startOfWeek(b)) / PERIODS.week!);
-    default: {
+    case 'day': case 'hour': case 'minute': case 'second': {
       const unit = PERIODS[period]!;
-      return Math.floor(a / unit + 1e-9) - Math.floor(b / unit + 1e-9);
+      return Math.floor(a / unit) - Math.floor(b / unit);
+    }
+    default: {
+      // Below a second: whole seconds apart, then the ticks (100 ns) within each second.
+      const ticksPerUnit = PERIODS[period]! / MS_PER_TICK;
+      const [sa, sb] = [Math.floor(a / MS_PER_SECOND), Math.floor(b / MS_PER_SECOND)];
+      const [ta, tb] = [Math.round((a - sa * MS_PER_SECOND) / MS_PER_TICK), Math.round((b - sb * MS_PER_SECOND) / MS_PER_TICK)];
+      return (sa - sb) * (10_000_000 / ticksPerUnit) + Math.floor(ta / ticksPerUnit) - Math.floor(tb / ticksPerUnit);
     }
   }
 }
 
 function datetimeAdd(period: string, amount: number, at: number): number {
-  const d = new Date(at);
+  const d = utc(at);
   const months = period === 'year' ? amount * 12 : period === 'quarter' ? amount * 3 : period === 'month' ? amount : undefined;
   if (months === undefined) return at + amount * PERIODS[period]!;
   const target = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1));
   const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  return Date.UTC(target.getUTCFullYear(), target.getUTCMonth(), Math.min(d.getUTCDate(), lastDay)) + (at - startOfDay(at));
+  return fromUnixMs(Date.UTC(target.getUTCFullYear(), target.getUTCMonth(), Math.min(d.getUTCDate(), lastDay))) + (at - startOfDay(at));
 }
 
 function datetimePart(part: string, at: number): number {
-  const d = new Date(at);
+  const d = utc(at);
   switch (part) {
     case 'year': return d.getUTCFullYear();
     case 'quarter': return Math.floor(d.getUTCMonth() / 3) + 1;
@@ -146,13 +153,13 @@ function datetimePart(part: string, at: number): number {
     case 'second': return d.getUTCSeconds();
     case 'millisecond': return d.getUTCMilliseconds();
     case 'week': return isoWeek(at);
-    default: return Math.floor(((at % 1000) + 1000) % 1000 / PERIODS[part]!);
+    default: return Math.floor(Math.round((((at % 1000) + 1000) % 1000) / MS_PER_TICK) * MS_PER_TICK / PERIODS[part]!);
   }
 }
 
 /** ISO 8601 week number (week_of_year). */
 function isoWeek(at: number): number {
-  const d = new Date(startOfDay(at));
+  const d = utc(startOfDay(at));
   const day = (d.getUTCDay() + 6) % 7;
   d.setUTCDate(d.getUTCDate() - day + 3);
   const firstThursday = new Date(Date.UTC(d.getUTCFullYear(), 0, 4));
@@ -259,7 +266,13 @@ export const SCALAR_FUNCTIONS: Readonly<Record<string, ScalarFunction>> = {
   bin: (call) => {
     arity(call, 2);
     const [value, size] = [call.args[0]!.fn, num(call.args[1]!)];
-    return map2(value, size, (v: number, s: number) => binOf(v, s));
+    if (call.args[0]!.type !== 'datetime') return map2(value, size, (v: number, s: number) => binOf(v, s));
+    // Datetime bins are counted from the Unix epoch: shift by where the origin falls in a bin.
+    return map2(value, size, (v: number, s: number) => {
+      if (!(s > 0)) return null;
+      const shift = ((toUnixMs(0) % s) + s) % s;
+      return Math.floor((v + shift) / s) * s - shift;
+    });
   },
   bin_at: (call) => {
     arity(call, 3);
@@ -280,13 +293,13 @@ export const SCALAR_FUNCTIONS: Readonly<Record<string, ScalarFunction>> = {
   endofmonth: (call) => startOf(call, (t, o) => startOfMonth(t, o + 1) - MS_PER_TICK),
   endofyear: (call) => startOf(call, (t, o) => startOfYear(t, o + 1) - MS_PER_TICK),
   // dayofweek: "the integer number of days since the preceding Sunday, as a timespan".
-  dayofweek: (call) => (arity(call, 1), map1(call.args[0]!.fn, (t: number) => new Date(t).getUTCDay() * MS_PER_DAY)),
-  dayofmonth: (call) => (arity(call, 1), map1(call.args[0]!.fn, (t: number) => new Date(t).getUTCDate())),
+  dayofweek: (call) => (arity(call, 1), map1(call.args[0]!.fn, (t: number) => utc(t).getUTCDay() * MS_PER_DAY)),
+  dayofmonth: (call) => (arity(call, 1), map1(call.args[0]!.fn, (t: number) => utc(t).getUTCDate())),
   dayofyear: (call) => (arity(call, 1), map1(call.args[0]!.fn, (t: number) => Math.floor((startOfDay(t) - startOfYear(t)) / MS_PER_DAY) + 1)),
-  hourofday: (call) => (arity(call, 1), map1(call.args[0]!.fn, (t: number) => new Date(t).getUTCHours())),
-  getmonth: (call) => (arity(call, 1), map1(call.args[0]!.fn, (t: number) => new Date(t).getUTCMonth() + 1)),
-  monthofyear: (call) => (arity(call, 1), map1(call.args[0]!.fn, (t: number) => new Date(t).getUTCMonth() + 1)),
-  getyear: (call) => (arity(call, 1), map1(call.args[0]!.fn, (t: number) => new Date(t).getUTCFullYear())),
+  hourofday: (call) => (arity(call, 1), map1(call.args[0]!.fn, (t: number) => utc(t).getUTCHours())),
+  getmonth: (call) => (arity(call, 1), map1(call.args[0]!.fn, (t: number) => utc(t).getUTCMonth() + 1)),
+  monthofyear: (call) => (arity(call, 1), map1(call.args[0]!.fn, (t: number) => utc(t).getUTCMonth() + 1)),
+  getyear: (call) => (arity(call, 1), map1(call.args[0]!.fn, (t: number) => utc(t).getUTCFullYear())),
   week_of_year: (call) => (arity(call, 1), map1(call.args[0]!.fn, (t: number) => isoWeek(t))),
   datetime_diff: (call) => {
     arity(call, 3);
@@ -320,12 +333,12 @@ export const SCALAR_FUNCTIONS: Readonly<Record<string, ScalarFunction>> = {
       const v = parts.map((p) => p(row) as number | null);
       if (v.some((x) => x === null)) return null;
       const [y, mo, d, h = 0, mi = 0, s = 0] = v as number[];
-      return Date.UTC(y!, mo! - 1, d!, h, mi, 0) + s * MS_PER_SECOND;
+      return fromUnixMs(Date.UTC(y!, mo! - 1, d!, h, mi, 0)) + s * MS_PER_SECOND;
     };
   },
-  unixtime_seconds_todatetime: (call) => (arity(call, 1), map1(num(call.args[0]!), (s: number) => s * MS_PER_SECOND)),
-  unixtime_milliseconds_todatetime: (call) => (arity(call, 1), map1(num(call.args[0]!), (s: number) => s)),
-  unixtime_microseconds_todatetime: (call) => (arity(call, 1), map1(num(call.args[0]!), (s: number) => s / 1000)),
+  unixtime_seconds_todatetime: (call) => (arity(call, 1), map1(num(call.args[0]!), (s: number) => fromUnixMs(s * MS_PER_SECOND))),
+  unixtime_milliseconds_todatetime: (call) => (arity(call, 1), map1(num(call.args[0]!), (s: number) => fromUnixMs(s))),
+  unixtime_microseconds_todatetime: (call) => (arity(call, 1), map1(num(call.args[0]!), (s: number) => fromUnixMs(s / 1000))),
 
   /* numbers */
   floor: (call) => SCALAR_FUNCTIONS.bin!(call),
@@ -470,11 +483,12 @@ export const SCALAR_FUNCTIONS: Readonly<Record<string, ScalarFunction>> = {
     const s = str(call.args[0]!);
     const start = num(call.args[1]!);
     const length = call.args[2] ? num(call.args[2]) : undefined;
+    // "If a negative number, the substring will be retrieved from the end of the source string."
     return (row) => {
       const chars = [...s(row)];
       const st = start(row) as number | null;
       if (st === null) return '';
-      const from = Math.max(0, Math.trunc(st));
+      const from = st < 0 ? Math.max(0, chars.length + Math.trunc(st)) : Math.trunc(st);
       const len = length ? (length(row) as number | null) : null;
       return chars.slice(from, len === null ? undefined : from + Math.max(0, Math.trunc(len))).join('');
     };
@@ -550,17 +564,28 @@ export const SCALAR_FUNCTIONS: Readonly<Record<string, ScalarFunction>> = {
   },
   indexof: (call) => {
     arity(call, 2, 5);
-    if (call.args.length > 4) throw unsupported('indexof() with an occurrence argument', call.node);
     const [s, lookup] = [str(call.args[0]!), str(call.args[1]!)];
     const start = call.args[2] ? num(call.args[2]) : () => 0;
     const length = call.args[3] ? num(call.args[3]) : () => -1;
+    const occurrence = call.args[4] ? num(call.args[4]) : () => 1;
+    // A negative start counts from the end; length -1 is unlimited; the n-th occurrence, or -1.
+    // The page's examples (idx3 = -1 for start 1, length 2; idx8 = 9 for start 1, length 10) both
+    // hold when a match may end at start + length inclusive.
+    // https://learn.microsoft.com/kusto/query/indexof-function
     return (row) => {
       const text = s(row);
-      const st = start(row) as number | null;
-      const len = length(row) as number | null;
-      if (st === null || len === null || st < 0 || st > text.length) return null;
-      const end = len < 0 ? text.length : Math.min(text.length, st + len);
-      const at = text.slice(0, end).indexOf(lookup(row), st);
+      const [st, len, nth] = [start(row), length(row), occurrence(row)] as [number | null, number | null, number | null];
+      if (st === null || len === null || nth === null || len < -1 || nth <= 0) return null;
+      const from = st < 0 ? Math.max(0, text.length + st) : st;
+      if (from > text.length) return null;
+      const end = len < 0 ? text.length : Math.min(text.length, from + len + 1);
+      const window = text.slice(0, end);
+      const needle = lookup(row);
+      let at = from - 1;
+      for (let k = 0; k < nth; k++) {
+        at = window.indexOf(needle, at + 1);
+        if (at < 0) return -1;
+      }
       return at;
     };
   },
@@ -601,13 +626,23 @@ export const SCALAR_FUNCTIONS: Readonly<Record<string, ScalarFunction>> = {
   bag_keys: (call) => (arity(call, 1), map1(dyn(call.args[0]!), (v: Dynamic) => (isBag(v) ? Object.keys(v) : null))),
   bag_has_key: (call) => (arity(call, 2), map2(dyn(call.args[0]!), str(call.args[1]!), (v: Dynamic, k: string) => (isBag(v) ? Object.hasOwn(v, k) : null))),
   array_index_of: (call) => {
-    arity(call, 2);
+    arity(call, 2, 5);
     const [a, x] = [dyn(call.args[0]!), dyn(call.args[1]!)];
+    const start = call.args[2] ? num(call.args[2]) : () => 0;
+    const length = call.args[3] ? num(call.args[3]) : () => -1;
+    const occurrence = call.args[4] ? num(call.args[4]) : () => 1;
+    // A negative start counts from the end; length -1 is unlimited; the n-th occurrence, or -1.
+    // https://learn.microsoft.com/kusto/query/array-index-of-function
     return (row) => {
       const arr = arrayOf(a(row));
-      if (!arr) return null;
+      const [st, len, nth] = [start(row), length(row), occurrence(row)] as [number | null, number | null, number | null];
+      if (!arr || st === null || len === null || nth === null || nth <= 0) return null;
+      const from = st < 0 ? Math.max(0, arr.length + st) : st;
+      const end = len < 0 ? arr.length : Math.min(arr.length, from + len);
       const v = x(row);
-      return arr.findIndex((e) => dynamicEquals(e, v));
+      let seen = 0;
+      for (let i = from; i < end; i++) if (dynamicEquals(arr[i]!, v) && ++seen === nth) return i;
+      return -1;
     };
   },
   set_has_element: (call) => {

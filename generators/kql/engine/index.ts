@@ -16,6 +16,7 @@ import type { Column, Relation, Row, RunState } from './model.ts';
 import { Scope } from './model.ts';
 import { items, short } from './syntax.ts';
 import { TabularCompiler } from './tabular.ts';
+import { fromUnixMs } from './time.ts';
 import { inputConverter, kqlType, nullOf, toOutput, type KqlType } from './values.ts';
 
 export { KqlRunError, KqlUnsupportedError } from './errors.ts';
@@ -89,7 +90,7 @@ export function compileKql(query: string, tables: Readonly<Record<string, Pick<K
   const compiler = new TabularCompiler(run.state, schemas);
   const relation = compileStatements(analysed.root, compiler);
   const columns = relation.columns.map((c) => ({ name: c.name, type: c.type }));
-  run.read = columnsRead(query, columns, options);
+  run.read = columnsRead(query, analysed.root, columns, options);
   const estimated = relation.columns.filter((c) => c.estimated).map((c) => c.name);
   return {
     columns,
@@ -132,22 +133,38 @@ function compileStatements(root: KqlSyntaxNode, compiler: TabularCompiler): Rela
   return result;
 }
 
+/** Operators and expressions that can read columns of a table without naming them. */
+const READS_UNNAMED = new Set([
+  'StarExpression', 'SearchOperator', 'GetSchemaOperator', 'FindOperator', 'ProjectAwayOperator', 'ProjectKeepOperator',
+  'ProjectReorderOperator', 'ToScalarExpression', 'InvokeOperator', 'EvaluateOperator', 'MvApplyOperator', 'JoinOperator',
+  'LookupOperator', 'UnionOperator', 'AsOperator', 'FacetOperator', 'ForkOperator',
+]);
+
 /**
- * The input columns worth converting: a column never named in the query (as a word of its text
- * or inside a string literal), not in the result under its name (or Kusto's renamed `A1` /
- * `A_string`), not the first column of a table (`x in (T)` reads it) is never read. Every column,
- * when the query has `*`, pack_all(), search, getschema or stored functions.
+ * The input columns worth converting, for queries simple enough to tell: a column that is never
+ * named in the query (as a word of its text or inside a string literal) and is not in the result
+ * under its name is never read. Every column when the query has an operator that reads columns
+ * it does not name (*, project-away, join, union, toscalar(T), `x in (T)` …) or stored functions.
  */
-function columnsRead(query: string, output: readonly KqlColumn[], options: KqlCompileOptions): ReadonlySet<string> | undefined {
-  if (options.functions?.length || /\*|pack_all|\bsearch\b|getschema|\bfind\b|bag_pack_columns/.test(query)) return undefined;
+function columnsRead(query: string, root: KqlSyntaxNode, output: readonly KqlColumn[], options: KqlCompileOptions): ReadonlySet<string> | undefined {
+  if (options.functions?.length || /pack_all|bag_pack_columns/.test(query)) return undefined;
+  const unnamed = (node: KqlSyntaxNode): boolean => !node.isToken && (READS_UNNAMED.has(node.kind) || node.children.some(unnamed));
+  // `x in (T)`, has_any (T): a tabular list reads the first column of T.
+  if (unnamed(root) || tabularLists(root)) return undefined;
   const names = new Set<string>(query.match(/[A-Za-z_$][\w$]*/g) ?? []);
   for (const m of query.matchAll(/'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"/g)) names.add(m[1] ?? m[2] ?? '');
-  for (const c of output) {
-    names.add(c.name);
-    names.add(c.name.replace(/\d+$/, ''));
-    names.add(c.name.replace(/_[a-z]+$/, ''));
-  }
+  for (const c of output) names.add(c.name);
   return names;
+}
+
+/** Whether an in / has_any / has_all list holds a tabular expression. */
+function tabularLists(node: KqlSyntaxNode): boolean {
+  if (node.isToken) return false;
+  if (/^(Not)?In(Cs)?Expression$|^Has(Any|All)Expression$/.test(node.kind)) {
+    const list = node.child('Right');
+    if (list && items(list.child('Expressions')).some((e) => e.resultType?.kind === 'columns')) return true;
+  }
+  return node.children.some(tabularLists);
 }
 
 /** The state a compiled query's closures read, reset on every run. */
@@ -173,7 +190,7 @@ class Run {
     this.tables = tables;
     this.external = options.externalData ?? {};
     this.state.run++;
-    this.state.now = options.now instanceof Date ? options.now.getTime() : options.now;
+    this.state.now = fromUnixMs(options.now instanceof Date ? options.now.getTime() : options.now);
   }
 
   /** The table's rows converted as they stream (short-lived: a filter drops most of them young). */

@@ -5,7 +5,7 @@
 // https://learn.microsoft.com/kusto/query/union-operator
 import type { KqlSyntaxNode } from '../language-service.ts';
 import { runError, unsupported } from './errors.ts';
-import { ExpressionCompiler, type CompileEnvironment } from './expressions.ts';
+import type { CompileEnvironment } from './expressions.ts';
 import type { Column, Relation, Row, Scalar } from './model.ts';
 import type { Scope } from './model.ts';
 import { items, namedParameters, parameterText, short, tableTypeOf } from './syntax.ts';
@@ -212,4 +212,3 @@ export function union(op: KqlSyntaxNode, input: Relation | undefined, scope: Sco
   };
 }
 
-export { ExpressionCompiler };

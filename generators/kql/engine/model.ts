@@ -37,7 +37,7 @@ export interface Relation {
 export interface RunState {
   /** Increases on every run: values memoized for a run (let scalars, materialize()) are redone on the next. */
   run: number;
-  /** The pinned now(), epoch milliseconds. */
+  /** The pinned now(), as a datetime (milliseconds since time.ts DATETIME_ORIGIN). */
   now: number;
   /** Input tables by name, rows converted to the engine's values in the table's column order. */
   table(name: string): Iterable<Row>;

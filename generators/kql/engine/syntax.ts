@@ -44,11 +44,6 @@ export function parameterText(value: KqlSyntaxNode): string {
   return value.valueText ?? value.simpleName ?? value.text;
 }
 
-/** The declared name of a NameDeclaration (or NameReference, or bracketed ['name']). */
-export function declaredName(node: KqlSyntaxNode): string {
-  return node.simpleName ?? node.child('Name')?.simpleName ?? node.text;
-}
-
 /** The scalar type Kusto's binder gave an expression; unsupported when it is not a scalar type this engine knows. */
 export function scalarTypeOf(node: KqlSyntaxNode): KqlType {
   const t = node.resultType;
@@ -68,14 +63,6 @@ export function tableTypeOf(node: KqlSyntaxNode): { name: string; type: KqlType 
     if (!type) throw unsupported(`column ${c.name} of type ${c.type}`, node);
     return { name: c.name, type };
   });
-}
-
-/** A type written in the query (`string`, `typeof(long)`). */
-export function writtenType(node: KqlSyntaxNode): KqlType {
-  const name = node.symbol?.name ?? node.text.replace(/^typeof\(|\)$/g, '');
-  const t = kqlType(name.toLowerCase());
-  if (!t) throw unsupported(`type ${name}`, node);
-  return t;
 }
 
 /** The first line of a node's text, shortened, for messages. */

@@ -14,8 +14,8 @@ import { join, lookup, union } from './joins.ts';
 import type { Column, Relation, Row, RunState, Scalar } from './model.ts';
 import { oncePerRun, Scope } from './model.ts';
 import { summarize } from './summarize.ts';
-import { expressionList, items, namedParameters, nodes, short, tableTypeOf } from './syntax.ts';
-import { compareValues, convert, fromInput, kqlType, nullOf, rowKey } from './values.ts';
+import { expressionList, items, nodes, short, tableTypeOf } from './syntax.ts';
+import { compareValues, convert, fromInput, kqlType, rowKey } from './values.ts';
 
 /** The tabular compiler: also what scalar expressions call back for sub-queries. */
 export class TabularCompiler implements CompileEnvironment {
@@ -400,4 +400,3 @@ function sort(op: KqlSyntaxNode, input: Relation, compiler: ExpressionCompiler, 
   };
 }
 
-export { nullOf };

@@ -1,5 +1,9 @@
-// Kusto's datetime and timespan values, held as numbers of milliseconds (a datetime since the
-// Unix epoch, UTC; fractions keep Kusto's 100 ns ticks), with Kusto's text forms.
+// Kusto's datetime and timespan values, held as numbers of milliseconds, with Kusto's text forms.
+// A datetime is milliseconds since DATETIME_ORIGIN (2022-01-01 UTC) rather than the Unix epoch:
+// a double then keeps Kusto's 100 ns ticks exactly for 2015–2029 (7.1 years either side, where
+// the spacing of doubles stays under half a tick), so `…30.4020666Z` reads and prints back as
+// itself; further away the last fraction digit may be off by one tick. Convert with
+// fromUnixMs / toUnixMs at the edges.
 // https://learn.microsoft.com/kusto/query/scalar-data-types/datetime
 // https://learn.microsoft.com/kusto/query/scalar-data-types/timespan
 
@@ -8,6 +12,11 @@ export const MS_PER_SECOND = 1000;
 export const MS_PER_MINUTE = 60_000;
 export const MS_PER_HOUR = 3_600_000;
 export const MS_PER_DAY = 86_400_000;
+
+/** Where datetimes count from: a day (and second) boundary, so days and seconds align as from the epoch. */
+export const DATETIME_ORIGIN = Date.UTC(2022, 0, 1);
+export const fromUnixMs = (ms: number): number => ms - DATETIME_ORIGIN;
+export const toUnixMs = (datetime: number): number => datetime + DATETIME_ORIGIN;
 
 const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7})\d*)?)?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?$/i;
 const COMPACT = /^(\d{4})(\d{2})(\d{2})(?:T?(\d{2})(\d{2})(?:(\d{2}))?)?Z?$/;
@@ -28,14 +37,14 @@ export function parseDateTime(text: string): number | null {
   // The common case (what exports and fixtures hold), at the precision Date.parse keeps.
   if (PLAIN_ISO.test(text)) {
     const ms = Date.parse(text);
-    return Number.isNaN(ms) ? null : ms;
+    return Number.isNaN(ms) ? null : fromUnixMs(ms);
   }
   const s = text.trim();
   if (s === '' || s === 'null') return null;
   const m = ISO.exec(s) ?? COMPACT.exec(s);
   if (m) {
     const [, y, mo, d, h, mi, sec, frac, zone] = m;
-    let ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h ?? 0), Number(mi ?? 0), Number(sec ?? 0));
+    let ms = fromUnixMs(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h ?? 0), Number(mi ?? 0), Number(sec ?? 0)));
     if (Number.isNaN(ms) || Number(mo) > 12 || Number(d) > 31) return null;
     ms += fraction(frac);
     if (zone && /^[+-]/.test(zone)) {
@@ -49,7 +58,7 @@ export function parseDateTime(text: string): number | null {
   if (/[a-z]{3}/i.test(s) && /\d{1,2}:\d{2}/.test(s)) {
     const zoned = /(GMT|UTC|UT|Z|[+-]\d{4}|\b[ECMP][SD]T)\s*$/i.test(s) ? s : `${s} GMT`;
     const ms = Date.parse(zoned);
-    return Number.isNaN(ms) ? null : ms;
+    return Number.isNaN(ms) ? null : fromUnixMs(ms);
   }
   return null;
 }
@@ -67,7 +76,7 @@ function ticksOfSecond(ms: number): number {
  * fraction digits when there is a fraction (`…05.1230000Z`).
  */
 export function formatDateTime(ms: number): string {
-  const d = new Date(Math.floor(ms / MS_PER_SECOND) * MS_PER_SECOND);
+  const d = new Date(toUnixMs(Math.floor(ms / MS_PER_SECOND) * MS_PER_SECOND));
   const base = `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
   const ticks = ticksOfSecond(ms);
   return ticks ? `${base}.${pad(ticks, 7)}Z` : `${base}Z`;
@@ -121,6 +130,11 @@ export function formatTimespan(ms: number): string {
   return `${sign}${days ? `${days}.` : ''}${clock}${ticks ? `.${pad(ticks, 7)}` : ''}`;
 }
 
+/** The UTC date parts of a datetime. */
+export function utc(datetime: number): Date {
+  return new Date(toUnixMs(datetime));
+}
+
 /** The start of the UTC day holding `ms`. */
 export function startOfDay(ms: number): number {
   return Math.floor(ms / MS_PER_DAY) * MS_PER_DAY;
@@ -129,20 +143,17 @@ export function startOfDay(ms: number): number {
 /** Sunday 00:00 UTC of the week holding `ms` (Kusto's weeks start on Sunday). */
 export function startOfWeek(ms: number): number {
   const day = startOfDay(ms);
-  return day - new Date(day).getUTCDay() * MS_PER_DAY;
+  return day - new Date(toUnixMs(day)).getUTCDay() * MS_PER_DAY;
 }
 
 export function startOfMonth(ms: number, offsetMonths = 0): number {
-  const d = new Date(ms);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + offsetMonths, 1);
+  const d = new Date(toUnixMs(ms));
+  return fromUnixMs(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + offsetMonths, 1));
 }
 
 export function startOfYear(ms: number, offsetYears = 0): number {
-  return Date.UTC(new Date(ms).getUTCFullYear() + offsetYears, 0, 1);
+  return fromUnixMs(Date.UTC(new Date(toUnixMs(ms)).getUTCFullYear() + offsetYears, 0, 1));
 }
-
-const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 /**
  * `format_datetime(value, format)` with the format specifiers Kusto documents (d, dd, f…fffffff,
@@ -151,7 +162,7 @@ const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'Ju
  * https://learn.microsoft.com/kusto/query/format-datetime-function
  */
 export function formatDateTimeWith(ms: number, format: string): string | undefined {
-  const d = new Date(Math.floor(ms / MS_PER_SECOND) * MS_PER_SECOND);
+  const d = new Date(toUnixMs(Math.floor(ms / MS_PER_SECOND) * MS_PER_SECOND));
   const ticks = ticksOfSecond(ms);
   let out = '';
   for (let i = 0; i < format.length;) {
@@ -179,4 +190,3 @@ export function formatDateTimeWith(ms: number, format: string): string | undefin
   return out;
 }
 
-export { DAY_NAMES, MONTH_NAMES };

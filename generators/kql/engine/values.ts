@@ -4,13 +4,13 @@
 //   int, long         JS number or null (long beyond ±2^53 loses precision)
 //   real, decimal     JS number or null (NaN and ±Infinity as in IEEE 754)
 //   bool              JS boolean or null
-//   datetime          milliseconds since the Unix epoch, UTC (fractions keep 100 ns ticks), or null
+//   datetime          milliseconds since 2022-01-01 UTC (time.ts DATETIME_ORIGIN), or null
 //   timespan          milliseconds, or null
 //   guid              lower-case JS string, or null
 //   dynamic           a JSON value: null, boolean, number, string, array or plain object
 //
 // https://learn.microsoft.com/kusto/query/scalar-data-types/
-import { formatDateTime, formatTimespan, MS_PER_TICK, parseDateTime, parseTimespan } from './time.ts';
+import { formatDateTime, formatTimespan, fromUnixMs, MS_PER_TICK, parseDateTime, parseTimespan } from './time.ts';
 
 export type KqlType = 'string' | 'int' | 'long' | 'real' | 'decimal' | 'bool' | 'datetime' | 'timespan' | 'guid' | 'dynamic';
 
@@ -45,8 +45,8 @@ export function fromInput(value: unknown, type: KqlType): unknown {
   switch (type) {
     case 'string': return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
     case 'datetime':
-      if (value instanceof Date) return value.getTime();
-      if (typeof value === 'number') return value;
+      if (value instanceof Date) return fromUnixMs(value.getTime());
+      if (typeof value === 'number') return fromUnixMs(value);
       return parseDateTime(String(value));
     case 'timespan': return typeof value === 'number' ? value : parseTimespan(String(value));
     case 'dynamic': return inputDynamic(value);
@@ -74,7 +74,7 @@ function inputDynamic(value: unknown): Dynamic {
     }
     return value;
   }
-  if (value instanceof Date) return formatDateTime(value.getTime());
+  if (value instanceof Date) return formatDateTime(fromUnixMs(value.getTime()));
   return value as Dynamic;
 }
 
