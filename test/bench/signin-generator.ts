@@ -3,7 +3,7 @@
 import { createWriteStream } from 'node:fs';
 
 /** mulberry32: a small, fast, deterministic PRNG. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -8,21 +8,10 @@ import { compileKql } from '../../generators/kql/engine/index.ts';
 import { catalog, compiledQuery, KQL_TARGETS, nativeRows } from './content-support.ts';
 import { profileOf } from '../../generators/logsources/loader.ts';
 import type { CanonicalEvent } from '../../generators/rules/fixtures.ts';
+import { prng } from '../bench/signin-generator.ts';
 
 const ROWS = Number(process.argv[2] ?? 100_000);
 const NOW = Date.parse('2026-07-01T11:00:00Z');
-
-/** mulberry32 */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Sign-ins over the two hours before NOW: 2,000 users, 500 addresses, a quarter legacy, a third failing. */
 function events(count: number): CanonicalEvent[] {
