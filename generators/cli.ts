@@ -21,6 +21,7 @@ import { validateQueryFile } from './query-files.ts';
 import { connectionFromEnv } from './splunk-rest/client.ts';
 import { askSplunkToParse } from './splunk-rest/search-parser.ts';
 import { render, TARGETS, type TargetName } from './targets/index.ts';
+import { registerPackageCommands } from './package/commands.ts';
 
 export const EXIT = { ok: 0, findings: 1, input: 2 } as const;
 
@@ -229,6 +230,8 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
       writeFileSync(file, scaffold(name, options.kind, options.logsource), { flag: 'wx' });
       io.out(`created ${file}\nnext: edit it, then run 'npx detc test ${name}'\n`);
     });
+
+  registerPackageCommands(program, { root, load: () => load(), io, setExit: (code) => void (exitCode = code) });
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

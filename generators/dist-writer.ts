@@ -35,7 +35,9 @@ export function staleFiles(distDir: string, files: DistFiles): string[] {
     else if (readFileSync(join(distDir, path), 'utf8') !== content) stale.push(`${path} (differs)`);
     onDisk.delete(path);
   }
-  for (const extra of onDisk) stale.push(`${extra} (not produced by the build)`);
+  // Archives from `detc package` are release outputs (git-ignored), made from dist/ on demand;
+  // a rebuild removes them rather than leave one that no longer matches.
+  for (const extra of onDisk) if (!/^[^/]+\.tgz$/.test(extra)) stale.push(`${extra} (not produced by the build)`);
   return stale.sort();
 }
 

@@ -1,0 +1,36 @@
+// Everything `detc build` writes besides the bare queries: the Splunk app, Defender custom
+// detections, Sentinel rules and ARM template, the analysts' docs and the ATT&CK layer, as
+// dist/-relative paths. Problems (an unknown ATT&CK technique, a schedule a target cannot run)
+// stop the build with the rule's file and line, like any other input error.
+import type { CompiledRule } from '../catalog.ts';
+import { InputError } from '../diagnostics.ts';
+import { attackLayer } from './attack-layer.ts';
+import { defenderFiles } from './defender.ts';
+import { docsFiles } from './docs.ts';
+import { packageContent, PackageProblems } from './model.ts';
+import { sentinelFiles } from './sentinel.ts';
+import { savedSearches, splunkAppFiles, splunkMacros, type SavedSearch, type SplunkMacro } from './splunk-app.ts';
+
+export function packageArtifacts(rules: readonly CompiledRule[], version: string): Map<string, string> {
+  const problems = new PackageProblems();
+  const content = packageContent(rules, version, problems);
+  const defender = defenderFiles(content, problems);
+  const files = new Map<string, string>([
+    ...splunkAppFiles(content, problems),
+    ...defender.files,
+    ...sentinelFiles(content, problems),
+    ...docsFiles(content, { defender: defender.byRule }),
+    ['attack-layer.json', attackLayer(content)],
+  ]);
+  if (problems.diagnostics.length) throw new InputError(problems.diagnostics);
+  return files;
+}
+
+/** The saved searches and macros of the Splunk app, as data (what `detc deploy splunk` sends). */
+export function splunkObjects(rules: readonly CompiledRule[], version: string): { searches: SavedSearch[]; macros: SplunkMacro[] } {
+  const problems = new PackageProblems();
+  const content = packageContent(rules, version, problems);
+  const objects = { searches: savedSearches(content, problems), macros: splunkMacros(content, problems) };
+  if (problems.diagnostics.length) throw new InputError(problems.diagnostics);
+  return objects;
+}
