@@ -77,11 +77,14 @@ export function loadLogSourceFile(file: string, displayName = file): LogSource {
   return { name: data.name, title: data.title, description: data.description, file: displayName, fields, targets };
 }
 
-/** The type of a native column; for KQL, `Dyn.path` reads into a dynamic column. */
+/**
+ * The type of a native column; for KQL, `Col.path` reads into a dynamic column, or into a
+ * string column holding JSON text (rendered through parse_json).
+ */
 function nativeType(columns: Record<string, KqlType | SplunkType>, column: string, target: TargetName): KqlType | SplunkType | undefined {
   if (columns[column]) return columns[column];
   const root = column.split('.')[0]!;
-  if (target !== 'splunk' && columns[root] === 'dynamic') return 'dynamic';
+  if (target !== 'splunk' && (columns[root] === 'dynamic' || columns[root] === 'string')) return 'dynamic';
   return undefined;
 }
 

@@ -64,6 +64,11 @@ function kqlRow(event: CanonicalEvent, source: LogSource, profile: LogSourceProf
       row[native.column] = value === null && native.type === 'string' ? '' : nativeValue(value, canonicalType, native.type);
     }
   }
+  // A string column read by path holds JSON text (Defender's AdditionalFields): serialize it.
+  for (const [column, type] of profile.columns) {
+    const value = row[column];
+    if (type === 'string' && value !== null && typeof value === 'object') row[column] = JSON.stringify(value);
+  }
   return row;
 }
 

@@ -101,6 +101,10 @@ class KqlSyntax {
     return nativeField(this.logsource, this.target, this.profile, name);
   }
 
+  private columnType(column: string): string | undefined {
+    return this.profile.columns.get(column);
+  }
+
   private nativeType(name: string): KqlType {
     return this.field(name).type as KqlType;
   }
@@ -110,7 +114,11 @@ class KqlSyntax {
     const f = this.field(name);
     if (f.type !== 'dynamic') return kqlName(f.column);
     const [root, ...path] = f.column.split('.');
-    const read = `${kqlName(root!)}${path.map((p) => (KQL_IDENTIFIER.test(p) ? `.${p}` : `[${kqlStringLiteral(p)}]`)).join('')}`;
+    // parse_json returns a dynamic value as it is and parses JSON text, so a path read works on
+    // a string column holding JSON (Defender's AdditionalFields is documented as string).
+    // https://learn.microsoft.com/kusto/query/parse-json-function
+    const base = this.columnType(root!) === 'string' ? `parse_json(${kqlName(root!)})` : kqlName(root!);
+    const read = `${base}${path.map((p) => (KQL_IDENTIFIER.test(p) ? `.${p}` : `[${kqlStringLiteral(p)}]`)).join('')}`;
     const cast = { string: 'tostring', ip: 'tostring', int: 'toint', real: 'toreal', bool: 'tobool', datetime: 'todatetime' }[this.logsource.fields.get(name)!.type];
     return `${cast}(${read})`;
   }

@@ -22,7 +22,7 @@ export const catalog = loadCatalog(projectPath());
  * generators/replay/materialize.ts: every column of the profile (Kusto strings are never null:
  * '' instead), the profile's constant columns, each canonical field under its native name and
  * type (datetimes as ISO text, numbers kept in a string column as text), and fields that live
- * inside a dynamic column (`LocationDetails.city`) as nested JSON.
+ * inside a dynamic column (`LocationDetails.city`) as nested JSON (as JSON text in a string column).
  */
 export function nativeRows(events: readonly CanonicalEvent[], source: LogSource, target: KqlTarget): Record<string, unknown>[] {
   const profile = profileOf(source, target);
@@ -37,12 +37,15 @@ export function nativeRows(events: readonly CanonicalEvent[], source: LogSource,
       const [root, ...path] = native.column.split('.');
       if (path.length) {
         if (value === null || value === undefined) continue;
-        let holder = (row[root!] ??= {}) as Record<string, unknown>;
+        if (typeof row[root!] !== 'object' || row[root!] === null) row[root!] = {};
+        let holder = row[root!] as Record<string, unknown>;
         for (const key of path.slice(0, -1)) holder = (holder[key] ??= {}) as Record<string, unknown>;
         holder[path.at(-1)!] = text(value);
       } else if (value === null || value === undefined) row[native.column] = native.type === 'string' ? '' : null;
       else row[native.column] = native.type === 'string' ? String(text(value)) : text(value);
     }
+    // A string column read by path (Defender's AdditionalFields) holds the JSON text.
+    for (const [column, type] of profile.columns) if (type === 'string' && typeof row[column] === 'object') row[column] = JSON.stringify(row[column]);
     return row;
   });
 }

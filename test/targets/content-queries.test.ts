@@ -87,3 +87,26 @@ describe('legacy-auth-inventory', () => {
     expect(render(inventory.query, 'defender').text).toMatch(/ClientAppUsed in~ \("IMAP4", "POP3", .*"Other clients"\)/);
   });
 });
+
+describe('legacy-tls-pop-imap-clients', () => {
+  // Defender's DeviceNetworkEvents page types AdditionalFields as string (JSON text), the Azure
+  // Monitor page for Sentinel as dynamic. parse_json parses text and returns a dynamic value as it
+  // is, so the Defender read is right for either type.
+  // https://learn.microsoft.com/defender-xdr/advanced-hunting-devicenetworkevents-table
+  // https://learn.microsoft.com/azure/azure-monitor/reference/tables/devicenetworkevents
+  // https://learn.microsoft.com/kusto/query/parse-json-function
+  const tls = rule('legacy-tls-pop-imap-clients');
+
+  it('Defender reads the TLS details out of the AdditionalFields text through parse_json', () => {
+    const text = render(tls.query, 'defender').text;
+    expect(text).toContain('tostring(parse_json(AdditionalFields).version)');
+    expect(text).not.toMatch(/(?<!parse_json\()AdditionalFields\./);
+    expect(kqlSemanticDiagnostics(text, [tableOf('tls_session', 'defender')])).toEqual([]);
+  });
+
+  it('Sentinel reads the dynamic column directly', () => {
+    const text = render(tls.query, 'sentinel').text;
+    expect(text).toContain('tostring(AdditionalFields.version)');
+    expect(text).not.toContain('parse_json');
+  });
+});
