@@ -9,7 +9,7 @@ import { loadCatalog, type Catalog, findRuleFiles } from './catalog.ts';
 import { error, formatDiagnostic, hasErrors, InputError, type Diagnostic } from './diagnostics.ts';
 import { buildDistFiles } from './build.ts';
 import { staleFiles, writeDist } from './dist-writer.ts';
-import { replayCatalog } from './replay/harness.ts';
+import { compareWithReference, replayCatalog, replayMacros, runGeneratedQuery } from './replay/harness.ts';
 import { replayEngines } from './replay/engines.ts';
 import { formatReport, REPORTERS, type ReporterName } from './replay/reporters.ts';
 import { formatCoverage, ruleCoverage } from './replay/coverage.ts';
@@ -135,8 +135,10 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
     .option('--now <time>', 'the time the hunt runs at, ISO 8601 (default: one second after the latest event)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
     .option('--skip-bad-lines', 'skip (and count) records that cannot be read, instead of failing')
-    .action(async (ruleArg: string, options: { events: string; now?: string; table?: string; format: 'table' | 'json' | 'csv'; skipBadLines?: boolean }) => {
+    .addOption(new Option('-t, --target <target>', "for rules: run the generated query of one target on our engine for it, or of 'all' (each compared with the rule's meaning); default: the rule's meaning (reference evaluator)").choices([...TARGETS, 'all']))
+    .action(async (ruleArg: string, options: { events: string; now?: string; table?: string; format: 'table' | 'json' | 'csv'; skipBadLines?: boolean; target?: TargetName | 'all' }) => {
       if (/\.(spl|kql)$/i.test(ruleArg)) {
+        if (options.target) throw new UsageError('--target applies to rules: a .spl or .kql file runs on the engine of its own language');
         if (!existsSync(ruleArg)) throw new UsageError(`no such file: ${ruleArg}`);
         if (!existsSync(options.events)) throw new UsageError(`no such file: ${options.events}`);
         const now = options.now ? Date.parse(options.now) : undefined;
@@ -159,8 +161,22 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
       if (problems.length > 20) io.err(`… and ${problems.length - 20} more\n`);
       if (failed) throw new InputError([]);
       const latest = events.reduce((m, e) => Math.max(m, e.timestamp as number), 0);
-      const rows = evaluateQuery(rule.query, events, now ?? latest + 1000);
-      io.err(`${events.length} events read as ${shape.kind === 'canonical' ? 'canonical events' : `${shape.target} ${shape.profile.name}`}${skipped ? `, ${skipped} bad records skipped` : ''}; ${rows.length} rows\n`);
+      const at = now ?? latest + 1000;
+      const reference = evaluateQuery(rule.query, events, at);
+      io.err(`${events.length} events read as ${shape.kind === 'canonical' ? 'canonical events' : `${shape.target} ${shape.profile.name}`}${skipped ? `, ${skipped} bad records skipped` : ''}; ${reference.length} rows\n`);
+      let rows = reference;
+      if (options.target) {
+        // Each target's generated query runs on the events materialized in its native shape,
+        // as `detc test` replays fixtures; a disagreement with the rule's meaning is a finding.
+        const macros = replayMacros(catalog);
+        for (const engine of replayEngines().filter((e) => options.target === 'all' || e.target === options.target)) {
+          const result = runGeneratedQuery(engine, rule, events, at, macros);
+          const disagreement = compareWithReference(result.rows, reference, rule, result.estimated);
+          io.err(`${engine.target}: ${result.rows.length} rows, ${disagreement ? `DISAGREES with the reference: ${disagreement}` : 'same rows as the reference'}\n`);
+          if (disagreement) exitCode = EXIT.findings;
+          if (options.target !== 'all') rows = result.rows;
+        }
+      }
       io.out(formatRows(rows, rule.query.columns.map((c) => c.name), options.format));
     });
 

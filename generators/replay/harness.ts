@@ -12,6 +12,7 @@ import { toCanonicalRows } from './canonical-rows.ts';
 import type { ReplayEngine } from './engine.ts';
 import { checkExpectations, valuesEqual } from './expectations.ts';
 import { materialize } from './materialize.ts';
+import type { CanonicalEvent } from '../rules/fixtures.ts';
 
 export type ReplayTarget = 'reference' | TargetName;
 
@@ -31,14 +32,19 @@ export interface ReplayOptions {
   readonly targets?: readonly TargetName[];
 }
 
-export function replayCatalog(catalog: Catalog, options: ReplayOptions = {}): TestOutcome[] {
-  const engines = (options.engines ?? []).filter((e) => !options.targets || options.targets.includes(e.target));
-  // The log-source macros as the Splunk app ships them (each log source's default profile).
+/** The Splunk macros as the app ships them: each log source's (default profile) and each rule's tuning macro. */
+export function replayMacros(catalog: Pick<Catalog, 'logsources' | 'rules'>): Map<string, string> {
   const macros = new Map([...catalog.logsources.values()].map((source) => {
     const p = profileOf(source, 'splunk');
     return [p.macro!, p.macroDefinition!] as const;
   }));
   for (const rule of catalog.rules) macros.set(tuningMacro(rule.document.name), TUNING_MACRO_DEFAULT);
+  return macros;
+}
+
+export function replayCatalog(catalog: Catalog, options: ReplayOptions = {}): TestOutcome[] {
+  const engines = (options.engines ?? []).filter((e) => !options.targets || options.targets.includes(e.target));
+  const macros = replayMacros(catalog);
   const outcomes: TestOutcome[] = [];
   for (const rule of catalog.rules) {
     for (const test of rule.tests) {
@@ -55,20 +61,28 @@ function replayOn(engine: ReplayEngine, rule: CompiledRule, test: RuleTest, refe
   const started = performance.now();
   const base = { rule, test, target: engine.target };
   let rows: ResultRow[];
-  let estimated: readonly string[] = [];
+  let estimated: ReadonlySet<string>;
   try {
-    const rendered = render(rule.query, engine.target);
-    const table = materialize(test.events, rule.query.logsource, engine.target);
-    const result = engine.run(rendered, table, { now: test.now, macros });
-    rows = toCanonicalRows(result.rows, rendered, rule.query.columns);
-    estimated = (result.estimated ?? []).map((native) => rendered.columns.find((c) => c.native === native)?.name ?? native);
+    ({ rows, estimated } = runGeneratedQuery(engine, rule, test.events, test.now, macros));
   } catch (e) {
     return { ...base, rows: [], failures: [`the generated query did not run: ${(e as Error).message}`], durationMs: performance.now() - started };
   }
   const failures = checkExpectations(test.expect, rows).map((f) => f.message);
-  const disagreement = compareWithReference(rows, reference, rule, new Set(estimated));
+  const disagreement = compareWithReference(rows, reference, rule, estimated);
   if (disagreement) failures.push(disagreement);
   return { ...base, rows, failures, durationMs: performance.now() - started };
+}
+
+/**
+ * The rule's generated query for the engine's target, run on the events materialized for that
+ * target, with its rows mapped back to canonical columns (and which columns it estimates).
+ */
+export function runGeneratedQuery(engine: ReplayEngine, rule: CompiledRule, events: readonly CanonicalEvent[], now: number, macros: ReadonlyMap<string, string>): { rows: ResultRow[]; estimated: ReadonlySet<string> } {
+  const rendered = render(rule.query, engine.target);
+  const table = materialize(events, rule.query.logsource, engine.target);
+  const result = engine.run(rendered, table, { now, macros });
+  const estimated = (result.estimated ?? []).map((native) => rendered.columns.find((c) => c.native === native)?.name ?? native);
+  return { rows: toCanonicalRows(result.rows, rendered, rule.query.columns), estimated: new Set(estimated) };
 }
 
 /**
