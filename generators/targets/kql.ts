@@ -3,6 +3,7 @@
 // `ResultType` is a string, Defender's `ErrorCode` an int).
 // Shape: table, one `where` (time first, then the rule's filter), summarize with
 // `bin()`, then having / order / limit; one operator per line.
+import { sameFieldNumbers } from './value-lists.ts';
 import { nativeField, profileOf } from '../logsources/loader.ts';
 import type { KqlType, LogSource, LogSourceProfile, NativeField } from '../logsources/types.ts';
 import { formatDuration } from '../ir/durations.ts';
@@ -183,6 +184,12 @@ class KqlSyntax {
         if (list) {
           const op = `${negated ? '!' : ''}${list.cased ? 'in' : 'in~'}`;
           return `${this.column(list.field)} ${op} (${list.values.map(kqlStringLiteral).join(', ')})`;
+        }
+        // Ports, error codes: `RemotePort in (110, 143)`. Only unnegated: `!in` on a null is null.
+        const numbers = p.kind === 'or' && !negated ? sameFieldNumbers(p) : undefined;
+        if (numbers) {
+          const asString = !this.nullable(numbers.field); // a number kept in a string column (ResultType)
+          return `${this.column(numbers.field)} in (${numbers.values.map((v) => (asString ? kqlStringLiteral(String(v)) : String(v))).join(', ')})`;
         }
         const joiner = (p.kind === 'and') !== negated ? 'and' : 'or';
         const inner = p.items.map((i) => this.render(i, true, negated)).join(` ${joiner} `);

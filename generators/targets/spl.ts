@@ -3,6 +3,7 @@
 // base search (indexed, case-insensitive field matching); only what it cannot say (regexes,
 // `?` wildcards, case-sensitive tests, values holding a literal `*`, backticks or control
 // characters) goes to one `| where`. Time bins come from `bin _time` before `stats … by _time`.
+import { sameFieldNumbers } from './value-lists.ts';
 import { nativeField, profileOf } from '../logsources/loader.ts';
 import { formatDuration } from '../ir/durations.ts';
 import { patternToRegexSource } from '../ir/patterns.ts';
@@ -130,6 +131,8 @@ class SearchSyntax {
       case 'or': {
         const list = sameFieldEqualities(p);
         if (list) return `${splSearchField(this.native(list.field))} IN (${list.values.map(splQuoted).join(', ')})`;
+        const numbers = sameFieldNumbers(p);
+        if (numbers) return `${splSearchField(this.native(numbers.field))} IN (${numbers.values.join(', ')})`;
         return `(${p.items.map((i) => this.render(i, false)).join(' OR ')})`;
       }
       case 'not': {

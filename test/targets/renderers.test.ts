@@ -82,3 +82,27 @@ describe('KQL: null-safe negation, typed reads, case-insensitive operators', () 
     expect(kql({ kind: 'string', field: 'user_agent', op: 'startswith', value: 'Mozilla', cased: true })).toContain('UserAgent startswith_cs "Mozilla"');
   });
 });
+
+describe('numeric disjunctions on one field are one list test', () => {
+  const codes = (...values: number[]): Predicate => ({ kind: 'or', items: values.map((value) => ({ kind: 'number', field: 'result_code', op: 'eq', value })) });
+
+  // The search command's IN operator matches a field against a list of values, as an OR of
+  // field=value terms would (numbers included, e.g. `error_code IN (400, 402)`):
+  // https://help.splunk.com/splunk-enterprise/spl-search-reference/9.2/search-commands/search
+  // https://www.splunk.com/en_us/blog/tips-and-tricks/smooth-operator-searching-for-multiple-field-values.html
+  it('SPL: `field IN (…)` in the base search', () => {
+    expect(spl(codes(50126, 50053))).toMatch(/^`detc_entra_signin` earliest=-1d status\.errorCode IN \(50126, 50053\)\n/);
+  });
+
+  // in: equals to one of the elements: https://learn.microsoft.com/kusto/query/in-operator
+  it('KQL: `in (…)` with numbers on a numeric column, with strings on a string column', () => {
+    expect(kql(codes(0, 53003), 'defender')).toContain('ErrorCode in (0, 53003)');
+    expect(kql(codes(0, 53003), 'sentinel')).toContain('ResultType in ("0", "53003")');
+  });
+
+  it('KQL: negated, it stays a null-safe conjunction of tests (`!in` on a null value is null, which drops the row)', () => {
+    const text = kql({ kind: 'not', item: codes(0, 53003) }, 'defender');
+    expect(text).not.toContain('!in');
+    expect(text).toContain('ErrorCode != 0 and ErrorCode != 53003');
+  });
+});
