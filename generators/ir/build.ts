@@ -9,12 +9,15 @@ import type { RuleScalar, RuleSource, SelectionMap } from '../rules/types.ts';
 import { parseDuration } from './durations.ts';
 import { ExpressionError, parseCall, parseCondition, parseHaving, type BoolExpr, type ConditionLeaf } from './expressions.ts';
 import { parsePattern, simplifyPattern } from './patterns.ts';
-import type { Aggregate, ComputedColumn, FieldTest, HavingExpr, OrderKey, OutputColumn, Predicate, Query } from './types.ts';
+import type { Aggregate, ComputedColumn, EntryValueTest, FieldTest, HavingExpr, OrderKey, OutputColumn, Predicate, Query } from './types.ts';
 import { WINDOW_COLUMN } from './types.ts';
 
 export const DEFAULT_VALUES_CAP = 100;
 const VALUE_MODIFIERS = ['contains', 'startswith', 'endswith', 're', 'cidr', 'gt', 'gte', 'lt', 'lte', 'exists'] as const;
 type ValueModifier = (typeof VALUE_MODIFIERS)[number];
+/** `field[EntryName]`: PowerShell-style parameter names. */
+const ENTRY_ACCESSOR = /^([a-z_][a-z0-9_]*)\[([A-Za-z_][A-Za-z0-9_]*)\]$/;
+const ENTRY_MODIFIERS: ReadonlySet<string> = new Set(['contains', 'startswith', 'endswith', 'exists']);
 const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/(3[0-2]|[12]?\d)$/;
 
 export interface BuildResult {
@@ -47,6 +50,14 @@ export function buildQuery(rule: RuleSource, logsources: ReadonlyMap<string, Log
     return field.type;
   };
 
+  /** A field that becomes (or feeds) an output column: a name/value list cannot. */
+  const outputFieldType = (name: string, path: DataPath, options?: { key?: boolean; offset?: number }): CanonicalType | undefined => {
+    const type = fieldType(name, path, options);
+    if (type !== 'namevalue') return type;
+    fail(path, `'${name}' is a name/value list and cannot be an output column or aggregated; test its entries in match (${name}[Name]: "value")`, options);
+    return undefined;
+  };
+
   if (doc.kind === 'detection' && !doc.schedule) fail([], `a detection needs 'schedule' (how often it runs)`);
   if (doc.kind === 'hunt' && doc.schedule) fail(['schedule'], `a hunt is run by an analyst: remove 'schedule' or make it kind: detection`, { key: true });
   const lookback = parseDuration(doc.lookback);
@@ -65,8 +76,21 @@ export function buildQuery(rule: RuleSource, logsources: ReadonlyMap<string, Log
   }
 
   function fieldTests(key: string, value: RuleScalar | readonly RuleScalar[], path: DataPath): Predicate {
-    const [field, ...modifiers] = key.split('|') as [string, ...string[]];
-    const type = fieldType(field, path, { key: true });
+    const [head, ...modifiers] = key.split('|') as [string, ...string[]];
+    // `parameters[PopEnabled]`: one named entry of a namevalue field, its value a string.
+    const accessor = ENTRY_ACCESSOR.exec(head);
+    const field = accessor ? accessor[1]! : head;
+    const entryName = accessor?.[2];
+    const fieldTypeFound = fieldType(field, path, { key: true });
+    if (fieldTypeFound && entryName !== undefined && fieldTypeFound !== 'namevalue') {
+      fail(path, `'${field}[${entryName}]' reads one entry of a name/value list; '${field}' is ${fieldTypeFound}, not namevalue`, { key: true });
+      return { kind: 'true' };
+    }
+    if (fieldTypeFound === 'namevalue' && entryName === undefined) {
+      fail(path, `'${field}' is a name/value list: test one entry by its name, e.g. '${field}[PopEnabled]: "True"'`, { key: true });
+      return { kind: 'true' };
+    }
+    const type = entryName !== undefined ? 'string' : fieldTypeFound;
     const valueModifiers = modifiers.filter((m): m is ValueModifier => (VALUE_MODIFIERS as readonly string[]).includes(m));
     if (valueModifiers.length > 1) fail(path, `'${key}' combines ${valueModifiers.join(' and ')}; use one of them`, { key: true });
     if (new Set(modifiers).size !== modifiers.length) fail(path, `'${key}' repeats a modifier`, { key: true });
@@ -76,6 +100,10 @@ export function buildQuery(rule: RuleSource, logsources: ReadonlyMap<string, Log
     const values = Array.isArray(value) ? value : [value as RuleScalar];
     if (all && values.length < 2) fail(path, `'|all' needs a list of two or more values`, { key: true });
     if (!type) return { kind: 'true' };
+    if (entryName !== undefined && op !== undefined && !ENTRY_MODIFIERS.has(op)) {
+      fail(path, `'|${op}' does not apply to an entry of '${field}' (its value is a string): use equality, contains, startswith, endswith or exists`, { key: true });
+      return { kind: 'true' };
+    }
     const isString = type === 'string' || type === 'ip';
     if (cased && !(isString && (op === undefined || op === 'contains' || op === 'startswith' || op === 'endswith' || op === 're'))) {
       fail(path, `'|cased' applies to string comparisons only`, { key: true });
@@ -114,13 +142,14 @@ export function buildQuery(rule: RuleSource, logsources: ReadonlyMap<string, Log
         return { kind: 'number', field, op: 'eq', value: v };
       }
       if (type === 'datetime') return void fail(path, `comparing '${field}' (datetime) in a selection is not supported; the lookback bounds time`, { key: true });
-      if (typeof v === 'boolean') return void fail(at, `'${field}' is ${type}: give a string`);
+      if (typeof v === 'boolean') return void fail(at, entryName !== undefined ? `the values of '${field}' entries are strings: write ${JSON.stringify(v ? 'True' : 'False')} in quotes` : `'${field}' is ${type}: give a string`);
       if (v === '') return void fail(at, `an empty string: use '${field}|exists: false' for a missing or empty field`);
       return stringTest(field, String(v), op, cased);
     });
     const ok = tests.filter((t): t is FieldTest => t !== undefined);
     if (ok.length !== tests.length) return { kind: 'true' };
-    return all ? and(ok) : or(ok);
+    const wrapped = entryName === undefined ? ok : ok.map((t): FieldTest => ({ kind: 'entry', field, name: entryName, test: t as EntryValueTest }));
+    return all ? and(wrapped) : or(wrapped);
   }
 
   // The condition, and the conditions inside countif / dcountif.
@@ -173,7 +202,7 @@ export function buildQuery(rule: RuleSource, logsources: ReadonlyMap<string, Log
   if (doc.summarize) {
     const by = doc.summarize.by ?? [];
     by.forEach((f, i) => {
-      const type = fieldType(f, ['summarize', 'by', i]);
+      const type = outputFieldType(f, ['summarize', 'by', i]);
       if (type) columns.push({ name: f, type, field: f });
     });
     const window = doc.summarize.window ? parseDuration(doc.summarize.window) : undefined;
@@ -196,7 +225,7 @@ export function buildQuery(rule: RuleSource, logsources: ReadonlyMap<string, Log
     if (!doc.fields) fail([], `a rule without 'summarize' needs 'fields': the canonical fields each result row shows`);
     project = [...(doc.fields ?? [])];
     project.forEach((f, i) => {
-      const type = fieldType(f, ['fields', i]);
+      const type = outputFieldType(f, ['fields', i]);
       if (type) columns.push({ name: f, type, field: f });
     });
   }
@@ -214,7 +243,7 @@ export function buildQuery(rule: RuleSource, logsources: ReadonlyMap<string, Log
     const need = (n: number) => (args.length === n ? true : void fail(path, `${fn}() takes ${n} argument${n === 1 ? '' : 's'}`));
     const field = (i: number, accept?: (t: CanonicalType) => boolean, what?: string): string | undefined => {
       const a = args[i]!;
-      const type = fieldType(a.text, path, { offset: a.offset });
+      const type = outputFieldType(a.text, path, { offset: a.offset });
       if (type && accept && !accept(type)) return void fail(path, `${fn}() needs ${what}; '${a.text}' is ${type}`, { offset: a.offset });
       return type ? a.text : undefined;
     };

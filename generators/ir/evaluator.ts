@@ -39,7 +39,10 @@ export function evaluateQuery(query: Query, events: readonly CanonicalEvent[], n
 
   let rows: Record<string, ResultValue>[];
   if (query.summarize) rows = summarize(query, selected);
-  else rows = selected.map((e) => Object.fromEntries(query.project!.map((f) => [f, e[f] ?? null])));
+  else rows = selected.map((e) => Object.fromEntries(query.project!.map((f) => [f, scalarOf(e[f])])));
+  // An empty string is a missing value (as for `exists`, group keys and values()): output as
+  // null, and sorted as one. Kusto has no null string, so no target could show it otherwise.
+  rows = rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v === '' ? null : v])));
   if (query.having) rows = rows.filter(compileHaving(query.having));
   if (query.order) rows = sortRows(rows, query.order);
   if (query.limit !== undefined) rows = rows.slice(0, query.limit);
@@ -99,8 +102,21 @@ function compileFieldTest(t: FieldTest): (v: CanonicalValue) => boolean {
       const op = { eq: (s: string) => s === want, contains: (s: string) => s.includes(want), startswith: (s: string) => s.startsWith(want), endswith: (s: string) => s.endsWith(want) }[t.op];
       return (v) => typeof v === 'string' && op(norm(v));
     }
+    case 'entry': {
+      // The entry named t.name, whatever the case of its name; no such entry is a missing value.
+      const test = compileFieldTest(t.test);
+      const name = t.name.toLowerCase();
+      return (v) => {
+        if (v === null || typeof v !== 'object') return test(null);
+        const found = Object.keys(v).filter((k) => k.toLowerCase() === name);
+        return found.length === 0 ? test(null) : found.some((k) => test(v[k]!));
+      };
+    }
   }
 }
+
+/** A field value as an output cell (namevalue fields are never output columns: the builder refuses them). */
+const scalarOf = (v: CanonicalValue | undefined): Exclude<CanonicalValue, object> => (v === undefined || (v !== null && typeof v === 'object') ? null : v);
 
 export function ipv4ToInt(text: string): number | undefined {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
@@ -118,7 +134,7 @@ function summarize(query: Query, events: readonly CanonicalEvent[]): Record<stri
     const key: Record<string, ResultValue> = {};
     let complete = true;
     for (const f of s.by) {
-      const v = e[f] ?? null;
+      const v = scalarOf(e[f]);
       if (v === null || v === '') complete = false;
       key[f] = v;
     }

@@ -10,15 +10,28 @@ export type PatternPart = { readonly kind: 'literal'; readonly text: string } | 
 export type StringOp = 'eq' | 'contains' | 'startswith' | 'endswith';
 export type NumberOp = 'eq' | 'gt' | 'gte' | 'lt' | 'lte';
 
+export type StringTest = { readonly kind: 'string'; readonly field: string; readonly op: StringOp; readonly value: string; readonly cased: boolean };
+export type PatternTest = { readonly kind: 'pattern'; readonly field: string; readonly pattern: readonly PatternPart[]; readonly source: string; readonly cased: boolean };
+export type ExistsTest = { readonly kind: 'exists'; readonly field: string; readonly exists: boolean };
+
+/** What an entry test checks of the entry's value (a string). */
+export type EntryValueTest = StringTest | PatternTest | ExistsTest;
+
 /** One test of one field. A missing field satisfies no test (exists:false aside). */
 export type FieldTest =
-  | { readonly kind: 'string'; readonly field: string; readonly op: StringOp; readonly value: string; readonly cased: boolean }
-  | { readonly kind: 'pattern'; readonly field: string; readonly pattern: readonly PatternPart[]; readonly source: string; readonly cased: boolean }
+  | StringTest
+  | PatternTest
   | { readonly kind: 'regex'; readonly field: string; readonly regex: string; readonly cased: boolean }
   | { readonly kind: 'cidr'; readonly field: string; readonly cidr: string }
   | { readonly kind: 'number'; readonly field: string; readonly op: NumberOp; readonly value: number }
   | { readonly kind: 'bool'; readonly field: string; readonly value: boolean }
-  | { readonly kind: 'exists'; readonly field: string; readonly exists: boolean };
+  | ExistsTest
+  /**
+   * `parameters[PopEnabled]: "True"`: the value of the entry named `name` of a `namevalue`
+   * field, tested by `test` (whose `field` is the same field). Names match case-insensitively;
+   * an entry that is not there is a missing value (no positive test holds, exists:false does).
+   */
+  | { readonly kind: 'entry'; readonly field: string; readonly name: string; readonly test: EntryValueTest };
 
 export type Predicate =
   | FieldTest

@@ -56,6 +56,12 @@ export function loadLogSourceFile(file: string, displayName = file): LogSource {
       const mapped = new Map<string, NativeField>();
       for (const [canonical, column] of Object.entries(p.fields)) {
         if (!fields.has(canonical)) problems.push(error(at('fields', canonical), `'${canonical}' is not a canonical field of ${data.name}`));
+        if (fields.get(canonical)?.type === 'namevalue') {
+          const problem = nameValueColumnProblem(p.columns, column, target);
+          if (problem) problems.push(error(at('fields', canonical), problem));
+          else mapped.set(canonical, { column, type: target === 'splunk' ? 'multivalue' : nativeType(p.columns, column, target)! });
+          continue;
+        }
         const type = nativeType(p.columns, column, target);
         if (!type) problems.push(error(at('fields', canonical), `column '${column}' is not in this profile's columns`));
         else mapped.set(canonical, { column, type });
@@ -86,6 +92,22 @@ function nativeType(columns: Record<string, KqlType | SplunkType>, column: strin
   const root = column.split('.')[0]!;
   if (target !== 'splunk' && (columns[root] === 'dynamic' || columns[root] === 'string')) return 'dynamic';
   return undefined;
+}
+
+/**
+ * Where a namevalue field lives: on Splunk `X{}`, the list of {Name, Value} objects that
+ * KV_MODE=json flattens into the parallel multivalue fields X{}.Name and X{}.Value (both listed
+ * in columns); on KQL a dynamic column, a path into one, or a string column holding the JSON array.
+ */
+function nameValueColumnProblem(columns: Record<string, KqlType | SplunkType>, column: string, target: TargetName): string | undefined {
+  if (target === 'splunk') {
+    if (!column.endsWith('{}')) return `a namevalue field is read on Splunk as 'X{}' (the fields X{}.Name and X{}.Value), not '${column}'`;
+    const missing = ['Name', 'Value'].map((k) => `${column}.${k}`).filter((c) => !columns[c]);
+    return missing.length ? `columns ${missing.join(' and ')} are not in this profile's columns (a namevalue field needs both)` : undefined;
+  }
+  const type = nativeType(columns, column, target);
+  if (type === 'dynamic' || type === 'string') return undefined;
+  return type ? `a namevalue field needs a dynamic column (or a string column holding JSON); '${column}' is ${type}` : `column '${column}' is not in this profile's columns`;
 }
 
 export function loadLogSources(dir = projectPath('schemas/logsources')): Map<string, LogSource> {

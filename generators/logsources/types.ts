@@ -4,8 +4,12 @@
 export const TARGETS = ['splunk', 'defender', 'sentinel'] as const;
 export type TargetName = (typeof TARGETS)[number];
 
-/** Types of canonical fields (what rules and the reference evaluator see). */
-export type CanonicalType = 'string' | 'int' | 'real' | 'bool' | 'datetime' | 'ip';
+/**
+ * Types of canonical fields (what rules and the reference evaluator see). `namevalue` is a list
+ * of named string values (an audit record's cmdlet Parameters, [{Name, Value}, …]); rules read
+ * one entry with `field[Name]`, names matching case-insensitively.
+ */
+export type CanonicalType = 'string' | 'int' | 'real' | 'bool' | 'datetime' | 'ip' | 'namevalue';
 
 /** Native column types. KQL: Kusto scalar types. Splunk: what KV_MODE=json extraction yields. */
 export type KqlType = 'string' | 'int' | 'long' | 'real' | 'bool' | 'datetime' | 'dynamic' | 'guid' | 'timespan';

@@ -30,5 +30,7 @@ function toCanonical(value: unknown, type: OutputColumn['type']): ResultValue {
     case 'string': case 'ip':
       // Kusto has no null string; an empty one is a missing value.
       return value === '' ? null : String(value);
+    case 'namevalue':
+      return null; // never an output column (the IR builder refuses it)
   }
 }

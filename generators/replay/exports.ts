@@ -93,8 +93,17 @@ export function toCanonicalEvent(record: Record<string, unknown>, shape: ExportS
   const event: Record<string, unknown> = {};
   for (const [field, native] of shape.profile.fields) {
     let value = native.column === '_time' ? readPath(record, shape.profile.rawTimeField ?? '_time') ?? readPath(record, '_time') : readPath(record, native.column);
-    if (value === undefined || value === null || value === '') continue;
     const type = source.fields.get(field)!.type;
+    if (type === 'namevalue' && native.column.endsWith('{}') && (value === undefined || value === null)) {
+      // Splunk: the parallel X{}.Name / X{}.Value fields, or the X array of the raw record.
+      const [names, values] = ['Name', 'Value'].map((k) => record[`${native.column}.${k}`]).map((v) => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]));
+      value = names!.length ? names!.map((Name, i) => ({ Name, Value: values![i] ?? '' })) : readPath(record, native.column.slice(0, -2));
+    }
+    if (value === undefined || value === null || value === '') continue;
+    if (type === 'namevalue') {
+      event[field] = value; // the fixture checker reads the {Name, Value} list or its JSON text
+      continue;
+    }
     if (type === 'datetime') {
       const n = typeof value === 'number' ? value : /^\d+(\.\d+)?$/.test(String(value)) ? Number(value) : undefined;
       value = n !== undefined ? new Date(n * (n < 1e11 ? 1000 : 1)).toISOString() : normaliseTime(String(value));

@@ -8,7 +8,7 @@ import { profileOf } from '../logsources/loader.ts';
 import type { KqlType, LogSource, LogSourceProfile, SplunkType, TargetName } from '../logsources/types.ts';
 import type { CanonicalEvent, CanonicalValue } from '../rules/fixtures.ts';
 
-export type NativeValue = string | number | boolean | null | NativeObject;
+export type NativeValue = string | number | boolean | null | NativeObject | NativeValue[];
 export interface NativeObject { [key: string]: NativeValue }
 export type NativeRow = Record<string, NativeValue>;
 
@@ -30,20 +30,40 @@ export function materialize(events: readonly CanonicalEvent[], source: LogSource
 
 function nativeValue(value: CanonicalValue, canonicalType: string, nativeType: KqlType | SplunkType): NativeValue {
   if (value === null) return null;
+  if (typeof value === 'object') {
+    // namevalue: the audit record's list of {Name, Value}; a string column holds its JSON text.
+    const list = Object.entries(value).map(([Name, Value]): NativeObject => ({ Name, Value }));
+    return nativeType === 'string' ? JSON.stringify(list) : list;
+  }
   if (canonicalType === 'datetime' && typeof value === 'number') return nativeType === 'time' ? value / 1000 : new Date(value).toISOString();
   if (nativeType === 'string' && typeof value !== 'string') return String(value);
   return value;
 }
 
-/** Sets `path` (dot-separated) in a nested object. */
+/**
+ * Sets `path` (dot-separated) in a nested object. A `name{}` step is an array, as KV_MODE=json
+ * names what is inside arrays (`Parameters{}.Name`): the rest of the path goes into its first
+ * element, and a value set at `name{}` itself is the array (or becomes its one element).
+ */
 function setPath(target: NativeObject, path: string, value: NativeValue): void {
   const parts = path.split('.');
   let node = target;
+  const isObject = (v: NativeValue | undefined): v is NativeObject => v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v);
   for (const part of parts.slice(0, -1)) {
+    if (part.endsWith('{}')) {
+      const key = part.slice(0, -2);
+      const current = node[key];
+      const list = Array.isArray(current) ? current : (node[key] = []);
+      const first = list[0];
+      node = isObject(first) ? first : (list[0] = {});
+      continue;
+    }
     const next = node[part];
-    node = next !== null && typeof next === 'object' ? next : (node[part] = {});
+    node = isObject(next) ? next : (node[part] = {});
   }
-  node[parts.at(-1)!] = value;
+  const last = parts.at(-1)!;
+  if (last.endsWith('{}')) node[last.slice(0, -2)] = Array.isArray(value) ? value : [value];
+  else node[last] = value;
 }
 
 function kqlRow(event: CanonicalEvent, source: LogSource, profile: LogSourceProfile): NativeRow {
@@ -86,7 +106,11 @@ function splunkEvent(event: CanonicalEvent, source: LogSource, profile: LogSourc
     }
     const v = nativeValue(value, canonicalType, native.type);
     setPath(raw, native.column, v);
-    fields[native.column] = v;
+    if (canonicalType === 'namevalue' && Array.isArray(v)) {
+      // KV_MODE=json flattens the list into the parallel multivalue fields X{}.Name and X{}.Value.
+      const list = v as NativeObject[];
+      if (list.length) for (const key of ['Name', 'Value']) fields[`${native.column}.${key}`] = list.map((e) => e[key]!);
+    } else fields[native.column] = v;
   }
   for (const [column, value] of profile.constants) fields[column] = value;
   return { _time: fields._time ?? null, _raw: JSON.stringify(raw), sourcetype: profile.sourcetype ?? null, ...fields };

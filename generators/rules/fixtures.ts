@@ -4,7 +4,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { error, type Diagnostic } from '../diagnostics.ts';
 import type { LogSource } from '../logsources/types.ts';
 
-export type CanonicalValue = string | number | boolean | null;
+/** A `namevalue` field's value: entry name → value (names unique regardless of case). */
+export type NameValues = Readonly<Record<string, string>>;
+export type CanonicalValue = string | number | boolean | null | NameValues;
 /** A canonical event; `datetime` fields hold epoch milliseconds. */
 export type CanonicalEvent = Readonly<Record<string, CanonicalValue>>;
 
@@ -76,6 +78,12 @@ export function checkEvent(value: unknown, logsource: LogSource, report: (messag
         if (typeof v === 'string') event[key] = v;
         else bad('a string');
         break;
+      case 'namevalue': {
+        const entries = nameValues(v);
+        if (typeof entries === 'string') bad(entries);
+        else event[key] = entries;
+        break;
+      }
     }
   }
   for (const field of logsource.fields.values()) {
@@ -85,4 +93,41 @@ export function checkEvent(value: unknown, logsource: LogSource, report: (messag
     }
   }
   return ok ? event : undefined;
+}
+
+/**
+ * A `namevalue` value as canonical events write it — an object {"PopEnabled": "True", …} — or
+ * as the audit record holds it: an array of {Name, Value} objects, or that array as JSON text
+ * (what exports of Sentinel's OfficeActivity.Parameters give). Values are strings; names are
+ * unique regardless of case (PowerShell parameter names are case-insensitive). A string result
+ * is what is wrong with it.
+ */
+export function nameValues(v: unknown): NameValues | string {
+  let value = v;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return 'an object of names and string values such as {"PopEnabled": "True"}';
+    }
+  }
+  let entries: [string, unknown][];
+  if (Array.isArray(value)) {
+    entries = [];
+    for (const item of value) {
+      if (item === null || typeof item !== 'object' || Array.isArray(item) || typeof (item as { Name?: unknown }).Name !== 'string') return 'a list of {"Name": …, "Value": …} objects';
+      entries.push([(item as { Name: string }).Name, (item as { Value?: unknown }).Value]);
+    }
+  } else if (value !== null && typeof value === 'object') entries = Object.entries(value);
+  else return 'an object of names and string values such as {"PopEnabled": "True"}';
+  const out: Record<string, string> = {};
+  const seen = new Set<string>();
+  for (const [name, val] of entries) {
+    if (name === '') return 'entry names are not empty';
+    if (typeof val !== 'string') return `the value of '${name}' must be a string`;
+    if (seen.has(name.toLowerCase())) return `'${name}' appears twice (names are case-insensitive)`;
+    seen.add(name.toLowerCase());
+    out[name] = val;
+  }
+  return out;
 }

@@ -23,12 +23,19 @@ export function renderKql(query: Query, target: 'defender' | 'sentinel', profile
   // A log source that is a slice of a shared table (e.g. one ActionType) selects it first.
   if (profile.filter) conditions.push(profile.filter.includes(' or ') ? `(${profile.filter})` : profile.filter);
   const conjuncts = query.filter.kind === 'and' ? query.filter.items : query.filter.kind === 'true' ? [] : [query.filter];
-  conditions.push(...conjuncts.map((p) => syntax.render(p, conjuncts.length > 1 || p.kind === 'or')));
+  // Tests of namevalue entries read a bag built per row by mv-apply: the other tests filter first.
+  const entryConjuncts = conjuncts.filter((p) => entryFieldsOf(p).size > 0);
+  const parenthesize = (p: Predicate) => conjuncts.length > 1 || p.kind === 'or';
+  conditions.push(...conjuncts.filter((p) => !entryConjuncts.includes(p)).map((p) => syntax.render(p, parenthesize(p))));
   // summarize keeps empty group keys; the rule's meaning drops events without them.
   for (const f of query.summarize?.by ?? []) {
     if (!query.logsource.fields.get(f)!.required && !impliesPresent(query.filter, f)) conditions.push(syntax.present(f));
   }
   lines.push(`| where ${conditions.join('\n    and ')}`);
+  const entryFields = entryFieldsOf(query.filter);
+  for (const c of query.summarize?.compute ?? []) if ('predicate' in c.aggregate) entryFieldsOf(c.aggregate.predicate, entryFields);
+  for (const f of [...entryFields].sort()) lines.push(syntax.entryBag(f));
+  if (entryConjuncts.length) lines.push(`| where ${entryConjuncts.map((p) => syntax.render(p, parenthesize(p))).join('\n    and ')}`);
 
   const columns: { name: string; native: string }[] = [];
   const s = query.summarize;
@@ -62,6 +69,16 @@ export function renderKql(query: Query, target: 'defender' | 'sentinel', profile
     lines.push(query.limit !== undefined ? `| top ${query.limit} by ${keys}` : `| order by ${keys}`);
   } else if (query.limit !== undefined) lines.push(`| take ${query.limit}`);
   return { target, profile: profile.name, text: lines.join('\n'), columns };
+}
+
+/** The namevalue fields whose entries `p` tests. */
+function entryFieldsOf(p: Predicate, into = new Set<string>()): Set<string> {
+  switch (p.kind) {
+    case 'and': case 'or': p.items.forEach((i) => entryFieldsOf(i, into)); return into;
+    case 'not': return entryFieldsOf(p.item, into);
+    case 'entry': into.add(p.field); return into;
+    default: return into;
+  }
 }
 
 /** True when every event passing `filter` has a non-empty `field` (a positive test on it). */
@@ -120,8 +137,48 @@ class KqlSyntax {
     // https://learn.microsoft.com/kusto/query/parse-json-function
     const base = this.columnType(root!) === 'string' ? `parse_json(${kqlName(root!)})` : kqlName(root!);
     const read = `${base}${path.map((p) => (KQL_IDENTIFIER.test(p) ? `.${p}` : `[${kqlStringLiteral(p)}]`)).join('')}`;
-    const cast = { string: 'tostring', ip: 'tostring', int: 'toint', real: 'toreal', bool: 'tobool', datetime: 'todatetime' }[this.logsource.fields.get(name)!.type];
+    const cast = { string: 'tostring', ip: 'tostring', int: 'toint', real: 'toreal', bool: 'tobool', datetime: 'todatetime', namevalue: 'parse_json' }[this.logsource.fields.get(name)!.type];
     return `${cast}(${read})`;
+  }
+
+  /**
+   * The step that makes a namevalue field's entries testable: a per-row bag `_<field>` of
+   * lower-cased names → values. mv-apply runs the subquery on each row's expanded list
+   * (https://learn.microsoft.com/kusto/query/mv-apply-operator); summarize without `by` gives
+   * one row per input row; make_bag merges the one-entry bags bag_pack makes
+   * (https://learn.microsoft.com/kusto/query/make-bag-aggregation-function,
+   * https://learn.microsoft.com/kusto/query/bag-pack-function). parse_json parses the JSON text
+   * of a string column and returns a dynamic value as it is
+   * (https://learn.microsoft.com/kusto/query/parse-json-function), so one rendering serves both.
+   * An empty or missing list becomes [{}] so that the row is never dropped (mv-expand produces
+   * no record for an empty array: https://learn.microsoft.com/kusto/query/mv-expand-operator).
+   */
+  entryBag(name: string): string {
+    const f = this.field(name);
+    const list = f.type === 'dynamic' ? this.column(name) : `parse_json(${kqlName(f.column)})`;
+    return `| mv-apply _p = iff(array_length(${list}) > 0, ${list}, dynamic([{}])) on (\n    summarize ${kqlName(`_${name}`)} = make_bag(bag_pack(tolower(tostring(_p.Name)), tostring(_p.Value))))`;
+  }
+
+  /** An entry's value: the bag's value under the lower-cased name, "" when there is none. */
+  private entryValue(t: FieldTest & { kind: 'entry' }): string {
+    return `tostring(${kqlName(`_${t.field}`)}[${kqlStringLiteral(t.name.toLowerCase())}])`;
+  }
+
+  /** An entry test, or its negation (exact: a missing entry reads as "", which no positive test accepts). */
+  private entryTest(t: FieldTest & { kind: 'entry' }, negated: boolean): string {
+    const c = this.entryValue(t);
+    const inner = t.test;
+    switch (inner.kind) {
+      case 'exists': return inner.exists !== negated ? `isnotempty(${c})` : `isempty(${c})`;
+      case 'pattern': {
+        const test = `${c} matches regex ${kqlStringLiteral((inner.cased ? '' : '(?i)') + patternToRegexSource(inner.pattern))}`;
+        return negated ? `not(${test})` : test;
+      }
+      case 'string': {
+        if (inner.op === 'eq') return `${c} ${negated ? (inner.cased ? '!=' : '!~') : inner.cased ? '==' : '=~'} ${kqlStringLiteral(inner.value)}`;
+        return `${c} ${negated ? '!' : ''}${inner.op}${inner.cased ? '_cs' : ''} ${kqlStringLiteral(inner.value)}`;
+      }
+    }
   }
 
   /** Whether the value read for a field can be null (Kusto strings never are: empty instead). */
@@ -199,7 +256,7 @@ class KqlSyntax {
         if (!negated) return this.test(p);
         const test = this.negatedTest(p);
         if (!this.negationNeedsGuard(p)) return test;
-        const inner = `${this.absent(p.field)} or ${test}`;
+        const inner = `${p.kind === 'entry' ? `isempty(${this.entryValue(p)})` : this.absent(p.field)} or ${test}`;
         return parenthesize ? `(${inner})` : inner;
       }
     }
@@ -207,6 +264,8 @@ class KqlSyntax {
 
   /** Whether a negated test would be null, or wrongly false, on a missing value. */
   private negationNeedsGuard(t: FieldTest): boolean {
+    // A missing entry reads as "": only a pattern might accept that.
+    if (t.kind === 'entry') return t.test.kind === 'pattern';
     if (t.kind === 'exists' || t.kind === 'cidr' || this.logsource.fields.get(t.field)!.required) return false;
     if (this.nullable(t.field)) return true;
     // Empty strings: `"" !~ "x"` is already true; a regex may match "", and toint("") is null.
@@ -232,6 +291,7 @@ class KqlSyntax {
       }
       case 'bool': return nativeString ? `${c} =~ ${kqlStringLiteral(String(t.value))}` : `${c} == ${t.value}`;
       case 'exists': return t.exists ? this.present(t.field) : this.absent(t.field);
+      case 'entry': return this.entryTest(t, false);
     }
   }
 
@@ -254,6 +314,7 @@ class KqlSyntax {
       }
       case 'bool': return nativeString ? `${c} !~ ${kqlStringLiteral(String(t.value))}` : `${c} != ${t.value}`;
       case 'exists': return t.exists ? this.absent(t.field) : this.present(t.field);
+      case 'entry': return this.entryTest(t, true);
     }
   }
 }

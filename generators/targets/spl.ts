@@ -25,7 +25,10 @@ export function renderSpl(query: Query, profileName?: string): RenderedQuery {
   const rest = conjuncts.filter((p) => !search.canSay(p));
 
   const lines: string[] = [];
-  const head = [`\`${profile.macro}\``, `earliest=-${formatDuration(query.lookback)}`, ...base.map((p) => search.render(p, true))];
+  // What the search command cannot say exactly may still imply a cheap indexed test (an entry
+  // test implies its name is among X{}.Name): keep that in the base search too.
+  const implied = rest.map((p) => search.implied(p)).filter((t): t is string => t !== undefined);
+  const head = [`\`${profile.macro}\``, `earliest=-${formatDuration(query.lookback)}`, ...base.map((p) => search.render(p, true)), ...implied];
   lines.push(head.join(' '));
   if (rest.length) lines.push(`| where ${rest.map((p) => evalSyntax.render(p, rest.length > 1)).join(' AND ')}`);
 
@@ -116,8 +119,31 @@ class SearchSyntax {
       case 'not': return this.canSay(p.item);
       case 'string': return !p.cased && !SEARCH_UNSAFE.test(p.value);
       case 'pattern': return !p.cased && p.pattern.every((part) => part.kind === 'anyRun' || (part.kind === 'literal' && !SEARCH_UNSAFE.test(part.text)));
-      case 'regex': return false;
+      case 'regex': case 'entry': return false;
       case 'cidr': case 'number': case 'bool': case 'exists': return true;
+    }
+  }
+
+  /**
+   * A search-command test that every event satisfying `p` passes, or undefined: the base
+   * search's cheap, indexed prefilter for what only `| where` says exactly. An entry test that
+   * needs its entry implies the name among X{}.Name (the search command matches any value of a
+   * multivalue field, case-insensitively); nothing is implied under `not`.
+   */
+  implied(p: Predicate): string | undefined {
+    if (this.canSay(p)) return this.render(p, false) || undefined;
+    switch (p.kind) {
+      case 'and': {
+        const items = p.items.map((i) => this.implied(i)).filter((t): t is string => t !== undefined);
+        return items.length === 0 ? undefined : items.length === 1 ? items[0] : `(${items.join(' ')})`;
+      }
+      case 'or': {
+        const items = p.items.map((i) => this.implied(i));
+        return items.every((t) => t !== undefined) ? `(${items.join(' OR ')})` : undefined;
+      }
+      case 'entry':
+        return p.test.kind === 'exists' && !p.test.exists ? undefined : `${splSearchField(`${this.native(p.field)}.Name`)}=${splQuoted(p.name)}`;
+      default: return undefined;
     }
   }
 
@@ -158,7 +184,7 @@ class SearchSyntax {
       case 'number': return `${f}${{ eq: equals, gt: '>', gte: '>=', lt: '<', lte: '<=' }[t.op]}${t.value}`;
       case 'bool': return `${f}=${t.value}`;
       case 'exists': return t.exists ? `${f}=*` : `NOT ${f}=*`;
-      case 'regex': throw new Error('unreachable: regex is never in the base search');
+      case 'regex': case 'entry': throw new Error(`unreachable: ${t.kind} is never in the base search`);
     }
   }
 }
@@ -193,6 +219,7 @@ class EvalSyntax {
         return parenthesize ? `(${inner})` : inner;
       }
       default: {
+        if (p.kind === 'entry') return this.entry(p, !negated);
         if (!negated) return this.test(p);
         if (p.kind === 'exists') return this.test({ ...p, exists: !p.exists });
         if (this.required(p.field)) return `NOT ${this.test(p)}`;
@@ -215,6 +242,36 @@ class EvalSyntax {
       case 'number': return `${f}${{ eq: '==', gt: '>', gte: '>=', lt: '<', lte: '<=' }[t.op]}${t.value}`;
       case 'bool': return `lower(${f})==${splQuoted(String(t.value))}`;
       case 'exists': return t.exists ? `(isnotnull(${f}) AND ${f}!="")` : `(isnull(${f}) OR ${f}=="")`;
+      case 'entry': return this.entry(t, true);
     }
+  }
+
+  /**
+   * An entry test of a namevalue field X{} (KV_MODE=json's parallel X{}.Name / X{}.Value):
+   * mvzip pairs them as "Name=Value" and mvfind returns the index of the first pair matching a
+   * regex, null when none does or the fields are missing — so `isnotnull` is the test and
+   * `isnull` its null-safe negation. Names match case-insensitively: `(?i)` on the whole regex,
+   * or a character class per letter when the value test is |cased. Entry names hold no `=`, so
+   * the first `=` ends the name.
+   */
+  private entry(t: FieldTest & { kind: 'entry' }, holds: boolean): string {
+    const column = this.native(t.field);
+    const pairs = `mvzip(${splEvalField(`${column}.Name`)}, ${splEvalField(`${column}.Value`)}, "=")`;
+    const inner = t.test;
+    const cased = inner.kind !== 'exists' && inner.cased;
+    const name = cased ? [...t.name].map((ch) => (/[A-Za-z]/.test(ch) ? `[${ch.toUpperCase()}${ch.toLowerCase()}]` : pcreEscape(ch))).join('') : pcreEscape(t.name);
+    let value: string;
+    switch (inner.kind) {
+      case 'exists': value = '[\\s\\S]'; break; // present and not empty
+      case 'string': {
+        const v = pcreEscape(inner.value);
+        value = { eq: `${v}$`, startswith: v, contains: `[\\s\\S]*${v}`, endswith: `[\\s\\S]*${v}$` }[inner.op];
+        break;
+      }
+      case 'pattern': value = patternToRegexSource(inner.pattern).slice(1); break; // its own ^ goes before the name
+    }
+    const found = `mvfind(${pairs}, ${splEvalString(`${cased ? '' : '(?i)'}^${name}=${value}`)})`;
+    const positive = inner.kind === 'exists' ? inner.exists : true;
+    return `${positive === holds ? 'isnotnull' : 'isnull'}(${found})`;
   }
 }

@@ -6,24 +6,12 @@ import { evaluateQuery } from '../../generators/ir/evaluator.ts';
 import { loadLogSources } from '../../generators/logsources/loader.ts';
 import { parseRuleText } from '../../generators/rules/loader.ts';
 import type { CanonicalEvent } from '../../generators/rules/fixtures.ts';
+import { huntText } from './rule-text.ts';
 
 const logsources = loadLogSources();
 
 function query(body: string) {
-  const text = `id: 11111111-2222-4333-8444-555555555555
-name: q
-title: A test query
-kind: hunt
-status: test
-severity: low
-version: 1
-description: A query written by the evaluator tests.
-attack: []
-logsource: entra_signin
-lookback: 1d
-${body}
-tests: [{ name: t, events: [], expect: { rows: 0 } }]
-`;
+  const text = huntText(body);
   const parsed = parseRuleText(text, 'q.yml');
   expect(parsed.diagnostics).toEqual([]);
   const built = buildQuery(parsed.rule!, logsources);

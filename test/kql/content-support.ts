@@ -33,7 +33,9 @@ export function nativeRows(events: readonly CanonicalEvent[], source: LogSource,
     for (const [field, native] of profile.fields) {
       const value = event[field];
       const canonicalType = source.fields.get(field)!.type;
-      const text = (v: NonNullable<CanonicalEvent[string]>) => (canonicalType === 'datetime' ? new Date(v as number).toISOString() : v);
+      // namevalue: the record's list of {Name, Value} (a string column holds its JSON text).
+      const text = (v: NonNullable<CanonicalEvent[string]>): unknown =>
+        canonicalType === 'datetime' ? new Date(v as number).toISOString() : typeof v === 'object' ? Object.entries(v).map(([Name, Value]) => ({ Name, Value })) : v;
       const [root, ...path] = native.column.split('.');
       if (path.length) {
         if (value === null || value === undefined) continue;
@@ -42,7 +44,10 @@ export function nativeRows(events: readonly CanonicalEvent[], source: LogSource,
         for (const key of path.slice(0, -1)) holder = (holder[key] ??= {}) as Record<string, unknown>;
         holder[path.at(-1)!] = text(value);
       } else if (value === null || value === undefined) row[native.column] = native.type === 'string' ? '' : null;
-      else row[native.column] = native.type === 'string' ? String(text(value)) : text(value);
+      else {
+        const v = text(value);
+        row[native.column] = native.type === 'string' ? (typeof v === 'object' ? JSON.stringify(v) : String(v)) : v;
+      }
     }
     // A string column read by path (Defender's AdditionalFields) holds the JSON text.
     for (const [column, type] of profile.columns) if (type === 'string' && typeof row[column] === 'object') row[column] = JSON.stringify(row[column]);
