@@ -1,23 +1,18 @@
 // Issue 9, workload 1: the password-spray hunt over a large exported sign-in log.
 // Baselines: DuckDB on the same file, and a plain Node loop (readline + JSON.parse + Map).
-// The SPL and KQL engines join this benchmark when they exist.
-import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+// The generated SPL runs on the SPL engine over the Graph export; the generated Sentinel KQL on
+// the KQL engine over the same sign-ins exported as SigninLogs rows. Each of our runs is a child
+// process (large-export-engines.ts), so each peak RSS is that engine's own.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 import { projectPath } from '../../generators/paths.ts';
 import { writeSignIns } from './signin-generator.ts';
-import { loadCatalog } from '../../generators/catalog.ts';
-import { render } from '../../generators/targets/index.ts';
-import { runSpl } from '../../generators/spl/engine/index.ts';
-import { toCanonicalRows } from '../../generators/replay/canonical-rows.ts';
-import { tuningMacro, TUNING_MACRO_DEFAULT } from '../../generators/targets/spl.ts';
+import type { EngineFigures, SprayRow } from './large-export-engines.ts';
 
 const COUNT = Number(process.env.DETC_BENCH_EVENTS ?? 1_000_000);
 const END = new Date('2026-07-01T12:00:00Z');
-const LEGACY = ['pop3', 'imap4', 'exchange activesync'];
-
-interface SprayRow { src_ip: string; window: string; distinct_users: number; attempts: number }
 
 /**
  * DuckDB is the bar, not a dependency: the npm mirror CI uses lacks its macOS and Windows
@@ -50,85 +45,41 @@ async function duckdb(file: string): Promise<SprayRow[] | undefined> {
   return reader.getRowObjectsJson().map((r) => ({ src_ip: String(r.src_ip), window: String(r.window), distinct_users: Number(r.distinct_users), attempts: Number(r.attempts) }));
 }
 
-async function plainNode(file: string): Promise<SprayRow[]> {
-  const groups = new Map<string, { users: Set<string>; attempts: number }>();
-  const since = END.getTime() - 3_600_000;
-  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
-    const e = JSON.parse(line) as { createdDateTime: string; userPrincipalName: string; ipAddress: string; clientAppUsed: string; status: { errorCode: number } };
-    const t = Date.parse(e.createdDateTime);
-    if (t < since || !LEGACY.includes(e.clientAppUsed.toLowerCase()) || e.status.errorCode === 0) continue;
-    const window = new Date(Math.floor(t / 3_600_000) * 3_600_000).toISOString().replace('.000Z', 'Z');
-    const key = `${e.ipAddress}|${window}`;
-    const g = groups.get(key) ?? { users: new Set<string>(), attempts: 0 };
-    g.users.add(e.userPrincipalName);
-    g.attempts++;
-    groups.set(key, g);
-  }
-  return [...groups].map(([key, g]) => ({ src_ip: key.split('|')[0]!, window: key.split('|')[1]!, distinct_users: g.users.size, attempts: g.attempts }))
-    .filter((r) => r.distinct_users >= 5)
-    .sort((a, b) => b.distinct_users - a.distinct_users || (a.src_ip < b.src_ip ? -1 : 1));
+/** One engine in a child process of its own (its peak RSS is its own). */
+function inChild(engine: 'node' | 'spl' | 'kql', file: string): EngineFigures {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', projectPath('test/bench/large-export-engines.ts'), engine, file, END.toISOString()], { cwd: projectPath(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (child.status !== 0) throw new Error(`${engine} engine failed:\n${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split('\n').pop()!) as EngineFigures;
 }
 
-/** Graph export lines as Splunk events (_time from createdDateTime, _raw the line), read in 4 MiB chunks. */
-function* splunkEvents(file: string): Generator<Record<string, unknown>> {
-  const fd = openSync(file, 'r');
-  const buffer = Buffer.alloc(4 * 1024 * 1024);
-  let rest = '';
-  try {
-    for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) {
-      const lines = (rest + buffer.toString('utf8', 0, n)).split('\n');
-      rest = lines.pop()!;
-      for (const line of lines) {
-        const at = line.indexOf('"createdDateTime":"') + 19;
-        yield { _time: Date.parse(line.slice(at, line.indexOf('"', at))) / 1000, _raw: line, sourcetype: 'azure:aad:signin' };
-      }
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** The generated SPL of pop-imap-password-spray on the SPL engine. */
-async function splEngine(file: string): Promise<SprayRow[]> {
-  const catalog = loadCatalog(projectPath());
-  const rule = catalog.rules.find((r) => r.document.name === 'pop-imap-password-spray')!;
-  const rendered = render(rule.query, 'splunk');
-  const macros = new Map([['detc_entra_signin', 'sourcetype="azure:aad:signin"'], [tuningMacro(rule.document.name), TUNING_MACRO_DEFAULT]]);
-  const result = runSpl(rendered.text, splunkEvents(file), { now: END.getTime(), macros });
-  return toCanonicalRows(result.rows, rendered, rule.query.columns)
-    .map((r) => ({ src_ip: String(r.src_ip), window: String(r.window).replace('.000Z', 'Z'), distinct_users: Number(r.distinct_users), attempts: Number(r.attempts) }))
-    .sort((a, b) => b.distinct_users - a.distinct_users || (a.src_ip < b.src_ip ? -1 : 1));
-}
-
-async function measure<T>(run: () => Promise<T>): Promise<{ result: T; ms: number; peakRssMb: number }> {
-  let peak = process.memoryUsage.rss();
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
+async function measure<T>(run: () => Promise<T>): Promise<{ result: T; ms: number }> {
   const started = performance.now();
   const result = await run();
-  const ms = performance.now() - started;
-  clearInterval(timer);
-  return { result, ms, peakRssMb: Math.max(peak, process.memoryUsage.rss()) / 1024 / 1024 };
+  return { result, ms: performance.now() - started };
 }
 
 export async function benchLargeExport(): Promise<Record<string, string>> {
   const dir = projectPath('test/bench/.data');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `signins-${COUNT}.jsonl`);
+  const sentinelFile = join(dir, `signinlogs-${COUNT}.jsonl`);
   if (!existsSync(file)) await writeSignIns(file, { count: COUNT, end: END });
-  const size = `${(statSync(file).size / 1024 / 1024).toFixed(0)} MB`;
+  if (!existsSync(sentinelFile)) await writeSignIns(sentinelFile, { count: COUNT, end: END, shape: 'sentinel' });
+  const size = (f: string) => `${(statSync(f).size / 1024 / 1024).toFixed(0)} MB`;
   const duck = await measure(() => duckdb(file));
-  const node = await measure(() => plainNode(file));
-  const spl = await measure(() => splEngine(file));
-  const bar = duck.result ? duck : node; // without DuckDB, ratios are to plain Node
+  const runs = { 'plain Node (readline+JSON.parse)': inChild('node', file), 'SPL engine (generated search)': inChild('spl', file), 'KQL engine (generated Sentinel KQL)': inChild('kql', sentinelFile) };
+  const bar = duck.result ? { ms: duck.ms, rows: duck.result } : runs['plain Node (readline+JSON.parse)'];
   const barName = duck.result ? 'DuckDB' : 'plain Node';
-  const same = JSON.stringify(bar.result) === JSON.stringify(node.result);
-  const splSame = JSON.stringify(bar.result) === JSON.stringify(spl.result);
   const rate = (ms: number) => `${((COUNT / ms) * 1000 / 1e6).toFixed(2)} M events/s`;
-  return {
-    'input': `${COUNT.toLocaleString('en-US')} Graph signIn events, ${size} JSON Lines`,
+  const figures: Record<string, string> = {
+    'input': `${COUNT.toLocaleString('en-US')} Graph signIn events, ${size(file)} JSON Lines (SigninLogs rows: ${size(sentinelFile)})`,
     'DuckDB (reference bar)': duck.result ? `${duck.ms.toFixed(0)} ms, ${rate(duck.ms)}, ${duck.result.length} rows` : 'not installed: npm install --no-save @duckdb/node-api',
-    'plain Node (readline+JSON.parse)': `${node.ms.toFixed(0)} ms, ${rate(node.ms)}, ${(node.ms / bar.ms).toFixed(1)}× ${barName}, peak RSS ${node.peakRssMb.toFixed(0)} MB`,
-    'SPL engine (generated search)': `${spl.ms.toFixed(0)} ms, ${rate(spl.ms)}, ${(spl.ms / bar.ms).toFixed(1)}× ${barName}, peak RSS ${spl.peakRssMb.toFixed(0)} MB`,
-    'same rows': same && splSame ? `yes (${duck.result ? 'DuckDB, ' : ''}plain Node, SPL engine)` : `NO — plain Node ${same ? 'agrees' : 'disagrees'}, SPL engine ${splSame ? 'agrees' : 'disagrees'}`,
   };
+  const disagree: string[] = [];
+  for (const [name, run] of Object.entries(runs)) {
+    figures[name] = `${run.ms.toFixed(0)} ms, ${rate(run.ms)}, ${(run.ms / bar.ms).toFixed(1)}× ${barName}, peak RSS ${run.peakRssMb.toFixed(0)} MB`;
+    if (JSON.stringify(run.rows satisfies SprayRow[]) !== JSON.stringify(bar.rows)) disagree.push(name);
+  }
+  figures['same rows'] = disagree.length === 0 ? `yes (${duck.result ? 'DuckDB, ' : ''}plain Node, SPL engine, KQL engine: ${bar.rows.length} rows)` : `NO — ${disagree.join(', ')} disagree with ${barName}`;
+  return figures;
 }

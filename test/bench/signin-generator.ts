@@ -67,10 +67,33 @@ export function* signInEvents({ count, seed = 20260701, end }: GeneratorOptions)
   }
 }
 
-export async function writeSignIns(path: string, options: GeneratorOptions): Promise<void> {
+/**
+ * The same sign-in as a row of Sentinel's SigninLogs table, as a Log Analytics export writes it
+ * (ResultType is a string column; LocationDetails and Status are dynamic).
+ */
+export function asSigninLogsRow(graphLine: string): string {
+  const e = JSON.parse(graphLine) as { id: string; createdDateTime: string; userPrincipalName: string; appDisplayName: string; appId: string; ipAddress: string; clientAppUsed: string; isInteractive: boolean; status: { errorCode: number; failureReason: string | null }; location: { city: string; countryOrRegion: string } };
+  return JSON.stringify({
+    TimeGenerated: e.createdDateTime,
+    Id: e.id,
+    UserPrincipalName: e.userPrincipalName,
+    AppDisplayName: e.appDisplayName,
+    AppId: e.appId,
+    IPAddress: e.ipAddress,
+    ClientAppUsed: e.clientAppUsed,
+    IsInteractive: e.isInteractive,
+    ResultType: String(e.status.errorCode),
+    ResultDescription: e.status.failureReason ?? '',
+    LocationDetails: e.location,
+  });
+}
+
+/** Writes the events as JSON Lines: Graph signIn objects, or (`sentinel`) SigninLogs rows. */
+export async function writeSignIns(path: string, options: GeneratorOptions & { readonly shape?: 'graph' | 'sentinel' }): Promise<void> {
   const out = createWriteStream(path);
   let chunk: string[] = [];
-  for (const line of signInEvents(options)) {
+  for (const graph of signInEvents(options)) {
+    const line = options.shape === 'sentinel' ? asSigninLogsRow(graph) : graph;
     chunk.push(line);
     if (chunk.length === 10000) {
       if (!out.write(`${chunk.join('\n')}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));

@@ -62,11 +62,17 @@ export interface KqlResult {
   readonly estimated: string[];
 }
 
+/**
+ * Rows of the tables a run reads, by name: an array, or any iterable — a one-shot one (rows
+ * being read from a file) streams through once, never held, for a query that reads its table once.
+ */
+export type KqlRunTables = Readonly<Record<string, { readonly rows: Iterable<Readonly<Record<string, unknown>>> }>>;
+
 export interface CompiledKql {
   readonly columns: readonly KqlColumn[];
   readonly estimated: readonly string[];
   /** Runs on the given rows (tables by name; a table the query reads must be there). */
-  run(tables: Readonly<Record<string, Pick<KqlTableInput, 'rows'>>>, options: KqlRunOptions): KqlResult;
+  run(tables: KqlRunTables, options: KqlRunOptions): KqlResult;
 }
 
 /**
@@ -169,7 +175,9 @@ function tabularLists(node: KqlSyntaxNode): boolean {
 
 /** The state a compiled query's closures read, reset on every run. */
 class Run {
-  private tables: Readonly<Record<string, Pick<KqlTableInput, 'rows'>>> = {};
+  private tables: KqlRunTables = {};
+  /** One-shot row iterables this run has started reading. */
+  private readonce = new Set<string>();
   private readonly plans = new Map<string, { template: unknown[]; wanted: { name: string; at: number; convert: (v: unknown) => unknown }[] }>();
   private external: KqlRunOptions['externalData'] = {};
   /** Input columns the query may read (undefined: all). */
@@ -186,8 +194,9 @@ class Run {
     };
   }
 
-  start(tables: Readonly<Record<string, Pick<KqlTableInput, 'rows'>>>, options: KqlRunOptions): void {
+  start(tables: KqlRunTables, options: KqlRunOptions): void {
     this.tables = tables;
+    this.readonce.clear();
     this.external = options.externalData ?? {};
     this.state.run++;
     this.state.now = fromUnixMs(options.now instanceof Date ? options.now.getTime() : options.now);
@@ -209,7 +218,12 @@ class Run {
       this.plans.set(name, plan);
     }
     const { template, wanted } = plan;
-    for (const r of input.rows) {
+    const rows = input.rows;
+    if (!Array.isArray(rows) && (rows[Symbol.iterator]() as unknown) === rows) {
+      if (this.readonce.has(name)) throw runError(`the query reads table ${name} more than once: give its rows as an array, not a stream`, { line: 1, col: 1 });
+      this.readonce.add(name);
+    }
+    for (const r of rows) {
       const out = template.slice();
       for (const w of wanted) out[w.at] = w.convert(r[w.name]);
       yield out;

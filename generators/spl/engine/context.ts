@@ -34,6 +34,11 @@ export interface RunEnv {
   readonly events: readonly InputEvent[];
   /** `_time` of each event in `events` (epoch seconds). */
   readonly times: readonly (number | undefined)[];
+  /**
+   * Set instead of `events` when the pipeline's result does not depend on the order events come
+   * in (see `orderFree`): the events in any order, read once, never held.
+   */
+  readonly unorderedEvents?: Iterable<InputEvent>;
   /** The time range picker's range (epoch seconds), applied to the base search and subsearches. */
   readonly range: { readonly earliest?: number; readonly latest?: number };
   /** The time range the pipeline's base search ran over (set when it starts; timechart fills its bins over it). */
@@ -47,6 +52,11 @@ export interface RunEnv {
 /** A pipeline ready to run. */
 export interface CompiledPipeline {
   run(env: RunEnv, sink: Sink): void;
+  /**
+   * Whether the result is the same whatever order the events come in, so they can stream
+   * through without being held and sorted newest first.
+   */
+  readonly orderFree: boolean;
 }
 
 /** A non-generating command: wraps the sink after it. */

@@ -8,7 +8,9 @@
 //   search covers all time.
 // - Events: `_time` in epoch seconds, `_raw` when present, extracted fields with their Splunk
 //   names (`status.errorCode`); an event with only `_raw` JSON gets the fields KV_MODE=json
-//   extracts. Events are searched newest first, as Splunk returns them.
+//   extracts. Events are searched newest first, as Splunk returns them — an array of events is
+//   sorted so; any other iterable (a file being read) streams through unheld when the result
+//   cannot depend on the order (`| stats dc(x) by y` …), and is held and sorted otherwise.
 // - Rows come back as Splunk holds them: text or numbers, multivalue fields as arrays, `_time`
 //   in epoch seconds. `columns` lists every field of the rows in first-seen order.
 // - Anything the engine does not run throws SplUnsupportedError ("unsupported: … at line:col");
@@ -50,6 +52,8 @@ export interface SplResult {
 }
 
 export interface CompiledSpl {
+  /** Whether events given as a non-array iterable stream through once, unheld (the result does not depend on their order). */
+  readonly streams: boolean;
   run(events: Iterable<InputEvent>, options: Omit<SplRunOptions, 'macros' | 'eventtypes'>): SplResult;
 }
 
@@ -85,9 +89,14 @@ export function compileSpl(search: string, options: Pick<SplRunOptions, 'macros'
   const compiler = new EngineCompiler(text, locate, clock, eventtypes as ReadonlyMap<string, string>);
   const pipeline = compiler.compilePipeline(ast);
   return {
+    streams: pipeline.orderFree,
     run: (events, runOptions) => {
       clock.now = runOptions.now / 1000;
-      const env = runEnv(events, runOptions);
+      // An array is searched newest first, as Splunk does. Any other iterable streams through
+      // once, never held, when the result does not depend on the order (`orderFree`): otherwise
+      // its events are held and sorted newest first too.
+      const stream = !Array.isArray(events) && pipeline.orderFree;
+      const env = runEnv(stream ? [] : events, runOptions, stream ? events : undefined);
       const rows = collect(pipeline, env, Infinity);
       return present(rows);
     },
@@ -100,7 +109,7 @@ function toMacroTable(macros: SplRunOptions['macros']): MacroTable {
   return new MacroTable([...macros].map(([name, definition]) => ({ name, args: [], definition })));
 }
 
-function runEnv(input: Iterable<InputEvent>, options: Omit<SplRunOptions, 'macros' | 'eventtypes'>): RunEnv {
+function runEnv(input: Iterable<InputEvent>, options: Omit<SplRunOptions, 'macros' | 'eventtypes'>, unorderedEvents?: Iterable<InputEvent>): RunEnv {
   let events = Array.isArray(input) ? (input as InputEvent[]) : [...input];
   let times = events.map(eventTime);
   // Newest first; events without a time last; ties keep their order.
@@ -121,6 +130,7 @@ function runEnv(input: Iterable<InputEvent>, options: Omit<SplRunOptions, 'macro
     now: options.now / 1000,
     events,
     times,
+    ...(unorderedEvents ? { unorderedEvents } : {}),
     range,
     searchRange: {},
     lookups,

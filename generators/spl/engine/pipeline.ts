@@ -11,7 +11,7 @@ import { inputlookupAppendStage, inputlookupSource, lookupStage, outputlookupSta
 import { appendStage, foreachStage, formatStage, joinStage, returnStage } from './commands/subsearches.ts';
 import { commandNameSpan, runErrorAt, unsupportedAt, type CompileContext, type CompiledPipeline, type CompiledStage, type Sink } from './context.ts';
 import type { Locate } from './errors.ts';
-import { eventToRow, fieldsComeFromRaw } from './events.ts';
+import { eventTime, eventToRow, fieldsComeFromRaw, type InputEvent } from './events.ts';
 import { compileSearchFilter, resolveBounds, type SearchFilter } from './search.ts';
 import { Options, statefulStage } from './stages.ts';
 import type { Row } from './values.ts';
@@ -35,12 +35,18 @@ export class EngineCompiler implements CompileContext {
     readonly eventtypes: ReadonlyMap<string, string> = new Map(),
   ) {}
 
+  /** Pipelines compiled so far (more than one: the search has subsearches, which re-read the events). */
+  private pipelines = 0;
+
   compilePipeline(pipeline: Pipeline): CompiledPipeline {
     const [first, ...rest] = pipeline.commands;
     if (first === undefined) throw runErrorAt(this, 'empty search', pipeline.span);
+    const compiledBefore = ++this.pipelines;
     const source = this.sourceOf(first);
     const stages = rest.map((c) => this.stage(c));
+    const noSubsearch = this.pipelines === compiledBefore;
     return {
+      orderFree: noSubsearch && first.kind === 'search' && orderFree(rest),
       run: (env, sink) => {
         let chain: Sink = sink;
         for (let i = stages.length - 1; i >= 0; i--) chain = stages[i]!.instantiate(env, chain);
@@ -140,9 +146,32 @@ export class EngineCompiler implements CompileContext {
   }
 }
 
+/** Commands that work on each row by itself: the order rows come in changes nothing they produce. */
+const ROW_BY_ROW = new Set<Command['kind']>(['search', 'where', 'eval', 'bin', 'fields', 'rename', 'rex', 'regex', 'spath', 'lookup', 'fillnull', 'mvexpand', 'makemv', 'convert', 'fieldOptions']);
+
+/** stats functions whose result is the same whatever order the rows come in (not first/last/list, nor sums of reals). */
+const ORDER_FREE_STATS = new Set(['count', 'c', 'dc', 'distinct_count', 'values', 'min', 'max']);
+
+/**
+ * Whether the commands after the base search give the same result whatever order the events
+ * come in: row-by-row commands, then `stats` with order-free functions (its groups come out
+ * sorted by their BY values), then anything. Splunk's newest-first order matters to everything
+ * else (head, dedup, streamstats, first/last, list, the order of events in the result …).
+ */
+export function orderFree(commands: readonly Command[]): boolean {
+  for (const cmd of commands) {
+    if (cmd.kind === 'stats') {
+      return cmd.name.toLowerCase() === 'stats' && cmd.head.every((h) => h.kind === 'option' || (h.kind === 'aggregation' && ORDER_FREE_STATS.has(h.fn.toLowerCase())));
+    }
+    if (!ROW_BY_ROW.has(cmd.kind)) return false;
+  }
+  return false;
+}
+
 /**
  * The base search: the events inside its time range, newest first, that match its terms.
  * Events are in descending _time order, so the scan stops at the first one before `earliest`.
+ * Unordered events (an order-free pipeline) stream through once, in the order they come.
  */
 function eventsSource(filter: SearchFilter, ctx: CompileContext): CompiledPipeline['run'] {
   return (env, sink) => {
@@ -154,6 +183,26 @@ function eventsSource(filter: SearchFilter, ctx: CompileContext): CompiledPipeli
     const prefilter = filter.rawPrefilter;
     const { events, times } = env;
     const { earliest, latest } = bounds;
+    const pass = (event: InputEvent): boolean => {
+      if (prefilter !== null && fieldsComeFromRaw(event)) {
+        // JSON escapes could hide a value from the text test: only backslash-free _raw is pre-filtered.
+        const raw = event._raw as string;
+        if (!raw.includes('\\') && !prefilter(raw.toLowerCase())) return true;
+      }
+      const row = eventToRow(event);
+      if (test !== null && !test(row)) return true;
+      return sink.push(row);
+    };
+    if (env.unorderedEvents) {
+      for (const event of env.unorderedEvents) {
+        const t = eventTime(event);
+        if (latest !== undefined && (t === undefined || t >= latest)) continue;
+        if (earliest !== undefined && (t === undefined || t < earliest)) continue;
+        if (!pass(event)) break;
+      }
+      sink.end();
+      return;
+    }
     for (let i = 0; i < events.length; i++) {
       const t = times[i];
       if (latest !== undefined && (t === undefined || t >= latest)) continue;
@@ -161,15 +210,7 @@ function eventsSource(filter: SearchFilter, ctx: CompileContext): CompiledPipeli
         if (t !== undefined) break;
         continue;
       }
-      const event = events[i]!;
-      if (prefilter !== null && fieldsComeFromRaw(event)) {
-        // JSON escapes could hide a value from the text test: only backslash-free _raw is pre-filtered.
-        const raw = event._raw as string;
-        if (!raw.includes('\\') && !prefilter(raw.toLowerCase())) continue;
-      }
-      const row = eventToRow(event);
-      if (test !== null && !test(row)) continue;
-      if (!sink.push(row)) break;
+      if (!pass(events[i]!)) break;
     }
     sink.end();
   };

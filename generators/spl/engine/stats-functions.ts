@@ -201,7 +201,9 @@ class Values implements Accumulator {
   add(row: ReadRow): void {
     for (const v of this.extract(row)) {
       const key = typeof v === 'string' ? v : textOf(v);
-      if (!this.seen.has(key)) this.seen.set(key, v);
+      // 1 and "1" are one value: the text is kept whichever came first (order-free, see orderFree).
+      const held = this.seen.get(key);
+      if (held === undefined || (typeof v === 'string' && typeof held !== 'string')) this.seen.set(key, v);
     }
   }
   result(): FieldValue | null {
