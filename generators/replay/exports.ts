@@ -4,12 +4,12 @@
 // names, or canonical events). The shape is recognised from the column names; rows are read
 // as a stream and mapped to canonical events through the log source.
 import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { parse as parseCsv } from 'csv-parse';
 import { error, type Diagnostic } from '../diagnostics.ts';
 import type { LogSource, LogSourceProfile, TargetName } from '../logsources/types.ts';
 import { TARGETS } from '../logsources/types.ts';
 import { checkEvent, type CanonicalEvent } from '../rules/fixtures.ts';
-import { readLines } from './json-lines.ts';
 
 export type ExportShape = { readonly kind: 'canonical' } | { readonly kind: 'native'; readonly target: TargetName; readonly profile: LogSourceProfile };
 
@@ -35,7 +35,9 @@ export async function* readRecords(file: string): AsyncGenerator<{ line: number;
     for (let i = 0; i < all.length; i++) yield { line: i + 1, record: all[i] };
     return;
   }
-  for (const { line, text } of readLines(file)) {
+  let line = 0;
+  for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+    line++;
     if (text.trim() === '') continue;
     try {
       yield { line, record: JSON.parse(text) };
@@ -93,8 +95,10 @@ export function toCanonicalEvent(record: Record<string, unknown>, shape: ExportS
     let value = native.column === '_time' ? readPath(record, shape.profile.rawTimeField ?? '_time') ?? readPath(record, '_time') : readPath(record, native.column);
     const type = source.fields.get(field)!.type;
     if (type === 'namevalue' && native.column.endsWith('{}') && (value === undefined || value === null)) {
-      // Splunk: the parallel X{}.Name / X{}.Value fields, or the X array of the raw record.
-      const [names, values] = ['Name', 'Value'].map((k) => record[`${native.column}.${k}`]).map((v) => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]));
+      // Splunk: the parallel X{}.Name / X{}.Value fields (a CSV export writes a multivalue field
+      // as one cell, its values on separate lines), or the X array of the raw record.
+      const [names, values] = ['Name', 'Value'].map((k) => record[`${native.column}.${k}`])
+        .map((v) => (v === undefined || v === null || v === '' ? [] : Array.isArray(v) ? v : typeof v === 'string' ? v.split('\n') : [v]));
       value = names!.length ? names!.map((Name, i) => ({ Name, Value: values![i] ?? '' })) : readPath(record, native.column.slice(0, -2));
     }
     if (value === undefined || value === null || value === '') continue;

@@ -20,6 +20,10 @@ describe('namevalue fields from exports', () => {
     expect(canonical({ _time: '2026-06-30T10:00:00Z', ...common, 'Parameters{}.Name': ['Identity', 'PopEnabled'], 'Parameters{}.Value': ['a@contoso.com', 'True'] }, 'splunk')).toEqual(want);
   });
 
+  it('Splunk CSV exports: each multivalue cell holds its values on separate lines', () => {
+    expect(canonical({ _time: '2026-06-30T10:00:00Z', ...common, 'Parameters{}.Name': 'Identity\nPopEnabled', 'Parameters{}.Value': 'a@contoso.com\nTrue' }, 'splunk')).toEqual(want);
+  });
+
   it('Splunk raw records: the Parameters array', () => {
     expect(canonical({ CreationTime: '2026-06-30T10:00:00', ...common, Parameters: list }, 'splunk')).toEqual(want);
   });
