@@ -4,12 +4,12 @@
 // names, or canonical events). The shape is recognised from the column names; rows are read
 // as a stream and mapped to canonical events through the log source.
 import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { parse as parseCsv } from 'csv-parse';
 import { error, type Diagnostic } from '../diagnostics.ts';
 import type { LogSource, LogSourceProfile, TargetName } from '../logsources/types.ts';
 import { TARGETS } from '../logsources/types.ts';
 import { checkEvent, type CanonicalEvent } from '../rules/fixtures.ts';
+import { readLines } from './json-lines.ts';
 
 export type ExportShape = { readonly kind: 'canonical' } | { readonly kind: 'native'; readonly target: TargetName; readonly profile: LogSourceProfile };
 
@@ -35,9 +35,7 @@ export async function* readRecords(file: string): AsyncGenerator<{ line: number;
     for (let i = 0; i < all.length; i++) yield { line: i + 1, record: all[i] };
     return;
   }
-  let line = 0;
-  for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
-    line++;
+  for (const { line, text } of readLines(file)) {
     if (text.trim() === '') continue;
     try {
       yield { line, record: JSON.parse(text) };
