@@ -60,7 +60,7 @@ function ruleMarkdown(rule: PackagedRule, inputs: DocsInputs): string {
   const defenderDeployment = doc.kind === 'hunt'
     ? 'a hunting query: paste it into Advanced hunting.'
     : defender?.detectionRule
-      ? `custom detection \`defender/${doc.name}.json\` (Microsoft Graph detectionRule); the query alone is \`defender/${doc.name}.kql\`.`
+      ? `custom detection \`defender/${doc.name}.json\` (Microsoft Graph detectionRule); the hunting query alone is \`defender/${doc.name}.kql\`. The custom detection's query is the hunting query with ${defender.detectionQuery?.added.join(', ')} added. ${defender.detectionQuery?.design ?? ''}`
       : `hunt-only: ${defender?.check && !defender.check.ok ? defender.check.reason : 'not deployable as a custom detection'}; run \`defender/${doc.name}.kql\` in Advanced hunting.`;
   return renderTemplate('docs/rule.md.mustache', {
     title: doc.title,

@@ -1,12 +1,24 @@
 // Defender XDR: the hunting query files and the custom detection JSON in Microsoft Graph's
-// detectionRule shape (POST /beta/security/rules/detectionRules; resource and alertTemplate,
-// impactedAsset pages of the Graph reference), and the rule Microsoft gives for what a custom
-// detection query must return: Timestamp, ReportId and an impacted device, user or mailbox
-// column ("Required columns in the query results",
-// https://learn.microsoft.com/defender-xdr/custom-detection-rules).
+// detectionRule shape (POST /v1.0/security/rules/detectionRules), per the Graph reference:
+// https://learn.microsoft.com/graph/api/resources/security-detectionrule?view=graph-rest-1.0,
+// https://learn.microsoft.com/graph/api/security-rulesroot-post-detectionrules?view=graph-rest-1.0,
+// https://learn.microsoft.com/graph/api/resources/security-ruleschedule?view=graph-rest-1.0,
+// https://learn.microsoft.com/graph/api/resources/security-detectionaction?view=graph-rest-1.0,
+// https://learn.microsoft.com/graph/api/resources/security-alerttemplate?view=graph-rest-1.0,
+// https://learn.microsoft.com/graph/api/resources/security-mitretactic?view=graph-rest-1.0,
+// https://learn.microsoft.com/graph/api/resources/security-mitretechnique?view=graph-rest-1.0,
+// https://learn.microsoft.com/graph/api/resources/security-entitymappingconfiguration?view=graph-rest-1.0,
+// https://learn.microsoft.com/graph/api/resources/security-accountentitymapping?view=graph-rest-beta,
+// https://learn.microsoft.com/graph/api/resources/security-hostentitymapping?view=graph-rest-beta,
+// https://learn.microsoft.com/graph/api/resources/security-ipentitymapping?view=graph-rest-beta
+// (impactedAsset and its derived types are deprecated, "removed on 2026-10-01":
+// https://learn.microsoft.com/graph/api/resources/security-impactedasset?view=graph-rest-beta);
+// and the rule Microsoft gives for what a custom detection query must return: Timestamp,
+// ReportId and an impacted device, user or mailbox column ("Required columns in the query
+// results", https://learn.microsoft.com/defender-xdr/custom-detection-rules).
 import { describe, expect, it } from 'vitest';
 import { kqlTablesFor, validateKql } from '../../generators/kql/validate.ts';
-import { checkCustomDetection, defenderRuleFiles, detectionPeriod, kqlComment, kqlOutputColumns } from '../../generators/package/defender.ts';
+import { checkCustomDetection, customDetectionQuery, defenderRuleFiles, detectionPeriod, graphTactics, kqlComment, kqlOutputColumns } from '../../generators/package/defender.ts';
 import { packageContent, PackageProblems, type PackagedRule } from '../../generators/package/model.ts';
 import { DETC_VERSION } from '../../generators/package/version.ts';
 import { TACTICS, tacticPascalCase } from '../../generators/package/attack.ts';
@@ -17,41 +29,59 @@ const tables = kqlTablesFor(catalog.logsources.values(), 'defender');
 const content = packageContent(catalog.rules, DETC_VERSION, new PackageProblems());
 const spray = content.rules.find((r) => r.doc.name === 'pop-imap-password-spray')!;
 
-/** What Graph documents for a detectionRule body; anything else is a problem. */
+/**
+ * What Graph documents for a detectionRule body, as of the v1.0 API (the beta's isEnabled,
+ * schedule.period, alertTemplate.category / mitreTechniques / impactedAssets and responseActions
+ * are deprecated and were removed on 2026-10-01): detectionRule, ruleSchedule (frequency, an ISO
+ * 8601 duration), alertTemplate (title, description, severity, recommendedActions, tactics,
+ * entityMappings), mitreTactic / mitreTechnique, entityMappingConfiguration and its
+ * accountEntityMapping / hostEntityMapping / ipEntityMapping. Anything else is a problem.
+ */
 function detectionRuleProblems(body: Record<string, unknown>): string[] {
   const problems: string[] = [];
-  const expectKeys = (where: string, value: unknown, keys: string[]) => {
+  const expectKeys = (where: string, value: unknown, keys: string[], optional: string[] = []) => {
     if (typeof value !== 'object' || value === null) return void problems.push(`${where} is not an object`);
-    for (const k of Object.keys(value)) if (!keys.includes(k)) problems.push(`${where}.${k} is not a documented property`);
+    for (const k of Object.keys(value)) if (!keys.includes(k) && !optional.includes(k)) problems.push(`${where}.${k} is not a documented property`);
     for (const k of keys) if (!(k in value)) problems.push(`${where}.${k} is missing`);
   };
-  expectKeys('rule', body, ['displayName', 'isEnabled', 'queryCondition', 'schedule', 'detectionAction']);
-  const b = body as { displayName: unknown; isEnabled: unknown; queryCondition: { queryText: unknown }; schedule: { period: unknown }; detectionAction: { alertTemplate: Record<string, unknown>; organizationalScope: unknown; responseActions: unknown } };
+  expectKeys('rule', body, ['displayName', 'description', 'status', 'queryCondition', 'schedule', 'detectionAction']);
+  const b = body as { displayName: unknown; description: unknown; status: unknown; queryCondition: { queryText: unknown }; schedule: { frequency: unknown }; detectionAction: { alertTemplate: Record<string, unknown> } };
   if (typeof b.displayName !== 'string' || !b.displayName) problems.push('displayName');
-  if (typeof b.isEnabled !== 'boolean') problems.push('isEnabled');
+  if (typeof b.description !== 'string') problems.push('description');
+  if (!['enabled', 'disabled'].includes(String(b.status))) problems.push(`status ${b.status}`);
   expectKeys('queryCondition', b.queryCondition, ['queryText']);
   if (typeof b.queryCondition?.queryText !== 'string') problems.push('queryText');
-  expectKeys('schedule', b.schedule, ['period']);
-  if (!['0', '1H', '3H', '12H', '24H'].includes(String(b.schedule?.period))) problems.push(`schedule.period ${b.schedule?.period}`);
-  expectKeys('detectionAction', b.detectionAction, ['alertTemplate', 'organizationalScope', 'responseActions']);
+  expectKeys('schedule', b.schedule, ['frequency']);
+  // The frequencies a custom detection on Defender XDR data can run at (Sentinel-only data may use others).
+  if (!['PT1H', 'PT3H', 'PT12H', 'P1D'].includes(String(b.schedule?.frequency))) problems.push(`schedule.frequency ${b.schedule?.frequency}`);
+  expectKeys('detectionAction', b.detectionAction, ['alertTemplate'], ['automatedActions', 'organizationalScope']);
   const t = b.detectionAction?.alertTemplate ?? {};
-  expectKeys('alertTemplate', t, ['title', 'description', 'severity', 'category', 'recommendedActions', 'mitreTechniques', 'impactedAssets']);
+  expectKeys('alertTemplate', t, ['title', 'description', 'severity', 'recommendedActions', 'tactics', 'entityMappings'], ['customDetails']);
   if (!['informational', 'low', 'medium', 'high'].includes(String(t.severity))) problems.push(`severity ${t.severity}`);
-  const categories = [...TACTICS.map(tacticPascalCase), 'Malware', 'Ransomware', 'SuspiciousActivity', 'UnwantedSoftware'];
-  if (!categories.includes(String(t.category))) problems.push(`category ${t.category}`);
-  if (!Array.isArray(t.mitreTechniques) || !t.mitreTechniques.every((x) => /^T\d{4}(\.\d{3})?$/.test(String(x)))) problems.push('mitreTechniques');
   if (t.recommendedActions !== null && typeof t.recommendedActions !== 'string') problems.push('recommendedActions');
-  const identifiers: Record<string, string[]> = {
-    '#microsoft.graph.security.impactedDeviceAsset': ['deviceId', 'deviceName', 'remoteDeviceName', 'targetDeviceName', 'destinationDeviceName'],
-    '#microsoft.graph.security.impactedUserAsset': ['accountObjectId', 'accountSid', 'accountUpn', 'accountName', 'accountDomain', 'accountId', 'requestAccountSid', 'requestAccountName', 'requestAccountDomain', 'recipientObjectId', 'processAccountObjectId', 'initiatingAccountSid', 'initiatingProcessAccountUpn', 'initiatingAccountName', 'initiatingAccountDomain', 'servicePrincipalId', 'servicePrincipalName', 'targetAccountUpn'],
-    '#microsoft.graph.security.impactedMailboxAsset': ['accountUpn', 'fileOwnerUpn', 'initiatingProcessAccountUpn', 'lastModifyingAccountUpn', 'targetAccountUpn', 'senderFromAddress', 'senderDisplayName', 'recipientEmailAddress', 'senderMailFromAddress'],
-  };
-  const assets = t.impactedAssets as Array<Record<string, string>>;
-  if (!Array.isArray(assets) || assets.length === 0) problems.push('impactedAssets must hold at least one asset');
-  for (const a of assets ?? []) {
-    if (!identifiers[a['@odata.type']!]?.includes(a.identifier!)) problems.push(`impactedAsset ${JSON.stringify(a)}`);
+  const tactics = TACTICS.map(tacticPascalCase);
+  const tacticList = t.tactics as Array<{ tactic: unknown; techniques: Array<{ technique: unknown; subTechniques?: unknown[] }> }>;
+  if (!Array.isArray(tacticList) || tacticList.length === 0) problems.push('tactics must name at least one tactic');
+  for (const x of tacticList ?? []) {
+    expectKeys('mitreTactic', x, ['tactic', 'techniques']);
+    if (!tactics.includes(String(x.tactic))) problems.push(`tactic ${x.tactic}`);
+    for (const technique of x.techniques ?? []) {
+      expectKeys('mitreTechnique', technique, ['technique'], ['subTechniques']);
+      if (!/^T\d{4}$/.test(String(technique.technique))) problems.push(`technique ${technique.technique}`);
+      for (const sub of technique.subTechniques ?? []) if (!String(sub).startsWith(`${technique.technique}.`) || !/^T\d{4}\.\d{3}$/.test(String(sub))) problems.push(`subTechnique ${sub}`);
+    }
   }
-  if (!Array.isArray(b.detectionAction?.responseActions)) problems.push('responseActions');
+  const properties: Record<string, string[]> = {
+    accounts: ['aadUserIdColumn', 'dnsDomainColumn', 'nameColumn', 'ntDomainColumn', 'sidColumn', 'upnColumn', 'upnSuffixColumn'],
+    hosts: ['deviceIdColumn', 'dnsDomainColumn', 'nameColumn', 'netBiosNameColumn', 'ntDomainColumn'],
+    ips: ['addressColumn', 'scopeColumn'],
+  };
+  const mappings = t.entityMappings as Record<string, Array<Record<string, unknown>>>;
+  if (typeof mappings !== 'object' || mappings === null) problems.push('entityMappings');
+  for (const [kind, list] of Object.entries(mappings ?? {})) {
+    if (!properties[kind]) problems.push(`entityMappings.${kind} is not used by detc`);
+    for (const m of list) for (const [k, v] of Object.entries(m)) if (!properties[kind]?.includes(k) || typeof v !== 'string') problems.push(`entityMappings.${kind} ${k}`);
+  }
   return problems;
 }
 
@@ -90,63 +120,87 @@ describe('what a custom detection query must return', () => {
   });
 
   it('needs Timestamp, ReportId and an impacted asset; names what is missing', () => {
-    expect(checkCustomDetection(['Timestamp', 'ReportId', 'AccountUpn'])).toEqual({ ok: true, impactedAssets: [{ '@odata.type': '#microsoft.graph.security.impactedUserAsset', identifier: 'accountUpn' }] });
-    expect(checkCustomDetection(['Timestamp', 'ReportId', 'DeviceId', 'AccountObjectId', 'AccountUpn'])).toEqual({
+    expect(checkCustomDetection(['Timestamp', 'ReportId', 'AccountUpn'])).toEqual({ ok: true, entityMappings: { accounts: [{ upnColumn: 'AccountUpn' }] } });
+    expect(checkCustomDetection(['IPAddress', 'Timestamp', 'ReportId', 'DeviceId', 'DeviceName', 'AccountObjectId', 'AccountUpn'])).toEqual({
       ok: true,
-      impactedAssets: [
-        { '@odata.type': '#microsoft.graph.security.impactedDeviceAsset', identifier: 'deviceId' },
-        { '@odata.type': '#microsoft.graph.security.impactedUserAsset', identifier: 'accountObjectId' },
-      ],
+      entityMappings: {
+        ips: [{ addressColumn: 'IPAddress' }],
+        hosts: [{ deviceIdColumn: 'DeviceId', nameColumn: 'DeviceName' }],
+        accounts: [{ aadUserIdColumn: 'AccountObjectId', upnColumn: 'AccountUpn' }],
+      },
     });
+    // An IP address is an entity of the alert, not an impacted asset.
+    const ipOnly = checkCustomDetection(['Timestamp', 'ReportId', 'IPAddress']);
+    expect(!ipOnly.ok && ipOnly.reason).toMatch(/needs a column naming the impacted user, device or mailbox/);
     const missing = checkCustomDetection(['IPAddress', 'distinct_users']);
     expect(missing.ok).toBe(false);
     expect(!missing.ok && missing.reason).toMatch(/needs Timestamp and ReportId and a column naming the impacted user, device or mailbox/);
   });
 
   it('picks the custom detection frequency that runs as often as the rule and reads back far enough', () => {
-    expect(detectionPeriod(3600, 3600)).toBe('1H');
-    expect(detectionPeriod(900, 3600)).toBe('1H');
-    expect(detectionPeriod(6 * 3600, 6 * 3600)).toBe('3H');
-    expect(detectionPeriod(86400, 86400)).toBe('24H');
-    expect(detectionPeriod(3600, 86400)).toBe('12H');
-    expect(detectionPeriod(86400, 31 * 86400)).toBeUndefined();
+    const frequency = (schedule: number, lookback: number) => detectionPeriod(schedule, lookback)?.frequency;
+    expect(frequency(3600, 3600)).toBe('PT1H');
+    expect(frequency(900, 3600)).toBe('PT1H');
+    expect(frequency(6 * 3600, 6 * 3600)).toBe('PT3H');
+    expect(frequency(86400, 86400)).toBe('P1D');
+    expect(frequency(3600, 86400)).toBe('PT12H');
+    expect(frequency(86400, 31 * 86400)).toBeUndefined();
   });
 });
 
 describe('custom detection JSON', () => {
-  it('the spray detection, whose query summarizes by IP, stays hunt-only and says why', () => {
-    expect(files.has('defender/pop-imap-password-spray.json')).toBe(false);
-    expect(file('defender/pop-imap-password-spray.kql')).toMatch(/\/\/ Hunt-only on Defender XDR: not deployable as a custom detection, because the query returns\n\/\/ IPAddress, window/);
-    expect([...files.keys()].filter((f) => /^defender\/.*\.json$/.test(f))).toEqual(
-      content.rules.filter((r) => r.doc.kind === 'detection' && checkCustomDetection(kqlOutputColumns(r.queries.defender.text, tables)).ok).map((r) => `defender/${r.doc.name}.json`),
-    );
+  it('every detection gets a Graph detectionRule body of the documented shape, its query the custom detection variant', () => {
+    const detections = content.rules.filter((r) => r.doc.kind === 'detection');
+    expect([...files.keys()].filter((f) => /^defender\/.*\.json$/.test(f))).toEqual(detections.map((r) => `defender/${r.doc.name}.json`));
+    for (const rule of detections) {
+      const plan = customDetectionQuery(rule);
+      if (!plan.ok) throw new Error(plan.reason);
+      const body = JSON.parse(file(`defender/${rule.doc.name}.json`)) as Record<string, never>;
+      expect(detectionRuleProblems(body), rule.doc.name).toEqual([]);
+      expect(body).toMatchObject({ displayName: rule.doc.title, queryCondition: { queryText: plan.query.text }, schedule: { frequency: 'PT1H' } });
+    }
   });
 
-  it('a detection whose query returns the required columns gets a Graph detectionRule body of the documented shape', () => {
-    const rule = compliant(spray);
+  it('the spray detection alerts per targeted account (user asset accountUpn)', () => {
     const problems = new PackageProblems();
-    const made = defenderRuleFiles(rule, tables, problems);
+    const made = defenderRuleFiles(spray, tables, problems);
     expect(problems.diagnostics).toEqual([]);
     const body = JSON.parse(made.detectionRule!) as Record<string, never>;
     expect(detectionRuleProblems(body)).toEqual([]);
     expect(body).toMatchObject({
-      displayName: rule.doc.title,
-      isEnabled: true,
-      queryCondition: { queryText: rule.queries.defender.text },
-      schedule: { period: '1H' },
+      displayName: spray.doc.title,
+      description: spray.doc.description.trim(),
+      status: 'enabled',
+      queryCondition: { queryText: made.detectionQuery!.text },
+      schedule: { frequency: 'PT1H' },
       detectionAction: {
         alertTemplate: {
-          title: rule.doc.title,
-          description: rule.doc.description.trim(),
+          title: spray.doc.title,
+          description: spray.doc.description.trim(),
           severity: 'medium',
-          category: 'CredentialAccess',
-          mitreTechniques: ['T1110.003'],
-          impactedAssets: [{ '@odata.type': '#microsoft.graph.security.impactedUserAsset', identifier: 'accountUpn' }],
+          tactics: [{ tactic: 'CredentialAccess', techniques: [{ technique: 'T1110', subTechniques: ['T1110.003'] }] }],
+          entityMappings: { ips: [{ addressColumn: 'IPAddress' }], accounts: [{ upnColumn: 'AccountUpn' }] },
         },
-        responseActions: [],
       },
     });
-    expect(made.kql).toContain(`// Custom detection: ${rule.doc.name}.json (Microsoft Graph detectionRule, runs every 1H).`);
+    expect(made.kql).toContain(`// Custom detection: ${spray.doc.name}.json (Microsoft Graph detectionRule, runs every 1H).`);
+    expect(made.kql).toContain('One alert per targeted account');
+  });
+
+  it('entities per detection: accounts for sign-ins and admin cmdlets, the device for network sessions, source IPs', () => {
+    const entities = (name: string) => (JSON.parse(file(`defender/${name}.json`)) as { detectionAction: { alertTemplate: { entityMappings: unknown } } }).detectionAction.alertTemplate.entityMappings;
+    expect(entities('legacy-auth-credential-stuffing')).toEqual({ accounts: [{ upnColumn: 'AccountUpn' }] });
+    expect(entities('legacy-auth-success-after-spray')).toEqual({ ips: [{ addressColumn: 'IPAddress' }], accounts: [{ upnColumn: 'AccountUpn' }] });
+    expect(entities('legacy-tls-or-protocol-reenabled')).toEqual({ accounts: [{ aadUserIdColumn: 'AccountObjectId' }], ips: [{ addressColumn: 'IPAddress' }] });
+    expect(entities('legacy-pop-imap-endpoint-use')).toEqual({ ips: [{ addressColumn: 'LocalIP' }], hosts: [{ deviceIdColumn: 'DeviceId', nameColumn: 'DeviceName' }] });
+  });
+
+  it('alert tactics group sub-techniques under their technique, for every tactic of the rule', () => {
+    const stuffing = content.rules.find((r) => r.doc.name === 'legacy-auth-credential-stuffing')!;
+    expect(graphTactics(stuffing)).toEqual([{ tactic: 'CredentialAccess', techniques: [{ technique: 'T1110', subTechniques: ['T1110.004', 'T1110.001'] }] }]);
+    const success = content.rules.find((r) => r.doc.name === 'legacy-auth-success-after-spray')!;
+    expect(graphTactics(success).map((t) => t.tactic)).toEqual(['InitialAccess', 'Persistence', 'PrivilegeEscalation', 'DefenseEvasion', 'CredentialAccess']);
+    expect(graphTactics(success).at(-1)).toEqual({ tactic: 'CredentialAccess', techniques: [{ technique: 'T1110', subTechniques: ['T1110.003'] }] });
   });
 
   it('a hunt gets a hunting query and no JSON', () => {
