@@ -1,12 +1,12 @@
 // `detc run query.spl|query.kql --events export`: a hunt an analyst wrote (or copied from
 // dist/) run on an exported log by our engines, with each language's own semantics.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { error, InputError } from './diagnostics.ts';
-import { runKql, KqlRunError, KqlUnsupportedError } from './kql/engine/index.ts';
+import { compileKql, KqlRunError, KqlUnsupportedError } from './kql/engine/index.ts';
 import { kqlTablesFor } from './kql/validate.ts';
 import { profileOf } from './logsources/loader.ts';
 import type { LogSource } from './logsources/types.ts';
-import { readRecords, recogniseShape } from './replay/exports.ts';
+import { isJsonLines, readJsonLines, readRecords, recogniseShape, type ExportRecord } from './replay/exports.ts';
 import { runSpl } from './spl/engine/index.ts';
 import { SplRunError, SplUnsupportedError } from './spl/engine/errors.ts';
 import { TUNING_MACRO_DEFAULT, tuningMacro } from './targets/spl.ts';
@@ -16,6 +16,8 @@ export interface QueryRunOptions {
   readonly table?: string;
   readonly logsources: ReadonlyMap<string, LogSource>;
   readonly ruleNames: readonly string[];
+  /** Exports up to this many bytes are read once and held; larger JSON Lines stream (default 64 MiB). */
+  readonly heldExportBytes?: number;
 }
 
 export interface QueryRunResult {
@@ -26,31 +28,79 @@ export interface QueryRunResult {
 
 const TIME_KEYS = ['_time', 'createdDateTime', 'TimeGenerated', 'Timestamp', 'time', 'timestamp'];
 
-async function records(file: string): Promise<Record<string, unknown>[]> {
-  const out: Record<string, unknown>[] = [];
-  for await (const { line, record, problem } of readRecords(file)) {
-    if (problem || record === null || typeof record !== 'object' || Array.isArray(record)) {
-      throw new InputError([error({ file, line, col: 1 }, problem ?? 'each record must be an object')]);
-    }
-    out.push(record as Record<string, unknown>);
+const HELD_EXPORT_BYTES = 64 * 1024 * 1024;
+
+/** A record that is an object, with its text as written when the export is JSON Lines. */
+interface ReadRecord {
+  readonly record: Record<string, unknown>;
+  readonly text: string | undefined;
+}
+
+function checked(file: string, { line, record, problem, text }: ExportRecord): ReadRecord {
+  if (problem || record === null || typeof record !== 'object' || Array.isArray(record)) {
+    throw new InputError([error({ file, line, col: 1 }, problem ?? 'each record must be an object')]);
   }
-  return out;
+  return { record: record as Record<string, unknown>, text };
+}
+
+/**
+ * The export's records. A small file, a CSV or a JSON array is read once and held. A large JSON
+ * Lines file is read as the engine pulls its records, never held: once more beforehand when the
+ * run needs its latest time (no --now), which only a full pass can tell.
+ */
+interface ExportRecords {
+  readonly first: Record<string, unknown> | undefined;
+  /** Epoch milliseconds of the latest record (0 without times), when asked for. */
+  readonly latest: number;
+  /** An array when held, a one-pass stream otherwise. */
+  records(): Iterable<ReadRecord>;
+  /** Records read so far. */
+  read(): number;
+}
+
+async function exportRecords(file: string, needLatest: boolean, heldBytes: number): Promise<ExportRecords> {
+  const latestOf = (records: Iterable<ReadRecord>) => {
+    let latest = 0;
+    for (const { record } of records) latest = Math.max(latest, timeOf(record) ?? 0);
+    return latest;
+  };
+  if (statSync(file).size <= heldBytes || !isJsonLines(file)) {
+    const held: ReadRecord[] = [];
+    for await (const r of readRecords(file)) held.push(checked(file, r));
+    return { first: held[0]?.record, latest: needLatest ? latestOf(held) : 0, records: () => held, read: () => held.length };
+  }
+  let read = 0;
+  function* stream(): Generator<ReadRecord> {
+    read = 0;
+    for (const r of readJsonLines(file)) {
+      read++;
+      yield checked(file, r);
+    }
+  }
+  let first: Record<string, unknown> | undefined;
+  for (const { record } of stream()) {
+    first = record;
+    break;
+  }
+  return { first, latest: needLatest ? latestOf(stream()) : 0, records: stream, read: () => read };
 }
 
 const timeOf = (r: Record<string, unknown>): number | undefined => {
   for (const key of TIME_KEYS) {
     const v = r[key];
     if (typeof v === 'number') return key === '_time' ? v * 1000 : v;
-    if (typeof v === 'string' && !Number.isNaN(Date.parse(v))) return Date.parse(v);
+    if (typeof v === 'string') {
+      const ms = Date.parse(v);
+      if (!Number.isNaN(ms)) return ms;
+    }
   }
   return undefined;
 };
 
 export async function runQueryFile(file: string, eventsFile: string, options: QueryRunOptions): Promise<QueryRunResult> {
   const text = readFileSync(file, 'utf8');
-  const rows = await records(eventsFile);
-  const latest = rows.reduce((m, r) => Math.max(m, timeOf(r) ?? 0), 0);
-  const now = options.now ?? latest + 1000;
+  const records = await exportRecords(eventsFile, options.now === undefined, options.heldExportBytes ?? HELD_EXPORT_BYTES);
+  const now = options.now ?? records.latest + 1000;
   const at = (line: number, col: number, message: string) => new InputError([error({ file, line, col }, message)]);
   try {
     if (/\.spl$/i.test(file)) {
@@ -69,17 +119,22 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
         }
         return undefined;
       };
-      const firstSourcetype = rows[0] ? sourcetype(rows[0]) : undefined;
-      const events = rows.map((r) => ('_raw' in r ? r : { _raw: JSON.stringify(r), _time: (timeOf(r) ?? 0) / 1000, ...(r.sourcetype || !firstSourcetype ? {} : { sourcetype: firstSourcetype }) }));
+      const firstSourcetype = records.first ? sourcetype(records.first) : undefined;
+      // _raw is the record as the export wrote it (JSON Lines), or as JSON.
+      const event = ({ record: r, text: raw }: ReadRecord) => ('_raw' in r ? r : { _raw: raw ?? JSON.stringify(r), _time: (timeOf(r) ?? 0) / 1000, ...(r.sourcetype || !firstSourcetype ? {} : { sourcetype: firstSourcetype }) });
+      const all = records.records();
+      // An array stays an array (searched newest first); a stream streams when the search allows.
+      const events = Array.isArray(all) ? all.map(event) : mapped(all, event);
       const result = runSpl(text, events, { now, macros });
-      return { columns: [...result.columns], rows: result.rows, read: rows.length };
+      return { columns: [...result.columns], rows: result.rows, read: records.read() };
     }
     const table = options.table ?? /^\s*(?:\/\/[^\n]*\n\s*)*([A-Za-z_][A-Za-z0-9_]*)/.exec(text)?.[1];
     if (!table) throw at(1, 1, 'cannot tell which table the query reads: pass --table');
     const known = [...kqlTablesFor(options.logsources.values(), 'defender'), ...kqlTablesFor(options.logsources.values(), 'sentinel')].find((t) => t.name === table);
-    const columns = known?.columns ?? inferColumns(rows);
-    const result = runKql(text, { [table]: { columns, rows } }, { now });
-    return { columns: result.columns.map((c) => c.name), rows: result.rows, read: rows.length };
+    const columns = known?.columns ?? inferColumns(records.first);
+    const all = records.records();
+    const result = compileKql(text, { [table]: { columns } }).run({ [table]: { rows: Array.isArray(all) ? all.map((r) => r.record) : mapped(all, (r) => r.record) } }, { now });
+    return { columns: result.columns.map((c) => c.name), rows: result.rows, read: records.read() };
   } catch (e) {
     if (e instanceof SplUnsupportedError || e instanceof SplRunError || e instanceof KqlUnsupportedError || e instanceof KqlRunError) {
       // Both engines end their messages with the position: `… at line:col`.
@@ -90,9 +145,12 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
   }
 }
 
+function* mapped<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {
+  for (const item of items) yield f(item);
+}
+
 /** Column types of a table we have no schema for, from the first record. */
-function inferColumns(rows: readonly Record<string, unknown>[]): { name: string; type: string }[] {
-  const first = rows[0] ?? {};
+function inferColumns(first: Record<string, unknown> = {}): { name: string; type: string }[] {
   return Object.entries(first).map(([name, v]) => ({
     name,
     type: typeof v === 'number' ? (Number.isInteger(v) ? 'long' : 'real') : typeof v === 'boolean' ? 'bool' : v !== null && typeof v === 'object' ? 'dynamic' : 'string',

@@ -20,8 +20,16 @@ export interface ExportReadOptions {
 
 const MAX_JSON_ARRAY_BYTES = 512 * 1024 * 1024;
 
+/** One record of an export: the line it started on, and for JSON Lines its text as written. */
+export interface ExportRecord {
+  readonly line: number;
+  readonly record: unknown;
+  readonly problem?: string;
+  readonly text?: string;
+}
+
 /** Raw records of an export file, in order, with the line each started on. */
-export async function* readRecords(file: string): AsyncGenerator<{ line: number; record: unknown; problem?: string }> {
+export async function* readRecords(file: string): AsyncGenerator<ExportRecord> {
   if (/\.csv$/i.test(file)) {
     const parser = createReadStream(file).pipe(parseCsv({ columns: true, bom: true, relax_column_count: true, skip_empty_lines: true, info: true }));
     for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
@@ -35,10 +43,20 @@ export async function* readRecords(file: string): AsyncGenerator<{ line: number;
     for (let i = 0; i < all.length; i++) yield { line: i + 1, record: all[i] };
     return;
   }
+  yield* readJsonLines(file);
+}
+
+/** Whether a file is JSON Lines: not CSV, and not a JSON array. */
+export function isJsonLines(file: string): boolean {
+  return !/\.csv$/i.test(file) && firstCharacter(file) !== '[';
+}
+
+/** The records of a JSON Lines file, read as they are pulled (blank lines skipped). */
+export function* readJsonLines(file: string): Generator<ExportRecord> {
   for (const { line, text } of readLines(file)) {
     if (text.trim() === '') continue;
     try {
-      yield { line, record: JSON.parse(text) };
+      yield { line, record: JSON.parse(text), text };
     } catch (e) {
       yield { line, record: undefined, problem: `not JSON: ${(e as Error).message}` };
     }

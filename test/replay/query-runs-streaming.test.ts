@@ -1,0 +1,65 @@
+// `detc run query.spl|query.kql` on a large JSON Lines export streams its records instead of
+// holding them: the same result as on the held records, bad lines reported with their numbers.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../generators/catalog.ts';
+import { InputError } from '../../generators/diagnostics.ts';
+import { projectPath } from '../../generators/paths.ts';
+import { runQueryFile, type QueryRunOptions } from '../../generators/query-runs.ts';
+import { materialize } from '../../generators/replay/materialize.ts';
+
+const catalog = loadCatalog(projectPath());
+const base = { logsources: catalog.logsources, ruleNames: catalog.rules.map((r) => r.document.name) };
+const held: QueryRunOptions = { ...base, heldExportBytes: Number.POSITIVE_INFINITY };
+const streamed: QueryRunOptions = { ...base, heldExportBytes: 0 };
+const dir = mkdtempSync(join(tmpdir(), 'detc-query-runs-'));
+const query = (name: string, text: string) => {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+};
+const samples = ['imap-spray', 'spray-across-hours', 'legacy-mix', 'stuffing'].map((s) => projectPath(`samples/entra_signin/${s}.jsonl`));
+/** The spray rule's fixtures as a Splunk export (each event's _raw is a Graph signIn object). */
+const spray = catalog.rules.find((r) => r.document.name === 'pop-imap-password-spray')!;
+const splunkExports = spray.tests.map((test, i) => query(`splunk-${i}.jsonl`, materialize(test.events, spray.query.logsource, 'splunk').rows.map((r) => JSON.stringify(r)).join('\n')));
+
+describe('runQueryFile on a streamed export', () => {
+  const cases = [
+    ...splunkExports.flatMap((events) => [
+      projectPath('dist/splunk/pop-imap-password-spray.spl'),
+      query('by-app.spl', '`detc_entra_signin` | stats count, dc(userPrincipalName) AS users by clientAppUsed'),
+      query('newest.spl', '`detc_entra_signin` | head 3 | table _time userPrincipalName'),
+    ].map((file) => ({ file, events }))),
+    ...samples.flatMap((events) => [
+      query('canonical-by-app.spl', '* | stats count, dc(user) AS users, values(src_ip) AS ips by client_app'),
+      query('canonical-newest.spl', '* | head 3 | table _time user'),
+      query('canonical-by-app.kql', 'T | summarize n = count(), users = dcount(user) by client_app | order by client_app asc'),
+    ].map((file) => ({ file, events }))),
+  ];
+
+  it.each(cases)('$file on $events: the rows it gives on the held records, with and without --now', async ({ file, events }) => {
+    for (const now of [undefined, Date.parse('2026-07-02T00:00:00Z')]) {
+      const options = { now, table: file.endsWith('.kql') ? 'T' : undefined };
+      const want = await runQueryFile(file, events, { ...held, ...options });
+      expect(await runQueryFile(file, events, { ...streamed, ...options })).toEqual(want);
+    }
+  });
+
+  it('the cases are not empty: the streamed runs find rows', async () => {
+    const counts = await Promise.all(cases.map(async ({ file, events }) => (await runQueryFile(file, events, streamed)).rows.length));
+    expect(counts.filter((n) => n > 0).length).toBeGreaterThan(cases.length / 2);
+  });
+
+  it('stops at a bad line and names it', async () => {
+    const lines = readFileSync(samples[0]!, 'utf8').trimEnd().split('\n');
+    const events = query('bad.jsonl', [lines[0], '', '{"oops"', ...lines.slice(1)].join('\n'));
+    const search = query('count.spl', '* | stats count by client_app');
+    for (const now of [undefined, Date.parse('2026-07-02T00:00:00Z')]) {
+      const run = runQueryFile(search, events, { ...streamed, now });
+      await expect(run).rejects.toBeInstanceOf(InputError);
+      await expect(run).rejects.toMatchObject({ diagnostics: [{ file: events, line: 3 }] });
+    }
+  });
+});
