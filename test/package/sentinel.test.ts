@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { runKql } from '../../generators/kql/engine/index.ts';
 import { kqlTablesFor } from '../../generators/kql/validate.ts';
 import { TACTICS, tacticPascalCase } from '../../generators/package/attack.ts';
 import { kqlOutputColumns } from '../../generators/package/defender.ts';
@@ -12,6 +13,7 @@ import { packageContent, PackageProblems, type PackagedRule } from '../../genera
 import { ALERT_RULES_API_VERSION, isoDuration } from '../../generators/package/sentinel.ts';
 import { DETC_VERSION } from '../../generators/package/version.ts';
 import { yamlBlock, yamlScalar } from '../../generators/package/yaml-text.ts';
+import { materialize } from '../../generators/replay/materialize.ts';
 import { bundled, file } from './support.ts';
 
 const { catalog, files } = bundled();
@@ -64,6 +66,59 @@ describe('analytic rules (detections)', () => {
     expect((parse(file('sentinel/analytic-rules/pop-imap-password-spray.yaml')) as Yaml).requiredDataConnectors).toEqual([{ connectorId: 'AzureActiveDirectory', dataTypes: ['SigninLogs'] }]);
     const y = parse(file('sentinel/analytic-rules/pop-imap-password-spray.yaml')) as Yaml;
     expect(y.entityMappings).toEqual([{ entityType: 'IP', fieldMappings: [{ identifier: 'Address', columnName: 'IPAddress' }] }]);
+  });
+});
+
+/**
+ * The identifiers each entity type takes, and the sets of which one must be mapped: the Azure-Sentinel
+ * repository's validation (.script/tests/detectionTemplateSchemaValidation/Models/EntityMappingIdentifiers.cs,
+ * https://github.com/Azure/Azure-Sentinel/blob/master/.script/tests/detectionTemplateSchemaValidation/Models/EntityMappingIdentifiers.cs),
+ * for the entity types a detc rule can map.
+ */
+const IDENTIFIERS: Record<string, { identifiers: string[]; required: string[][] }> = {
+  Account: { identifiers: ['Name', 'FullName', 'NTDomain', 'DnsDomain', 'UPNSuffix', 'Sid', 'AadTenantId', 'AadUserId', 'PUID', 'IsDomainJoined', 'DisplayName', 'ObjectGuid'], required: [['FullName'], ['Sid'], ['Name'], ['AadUserId'], ['PUID'], ['ObjectGuid']] },
+  Host: { identifiers: ['DnsDomain', 'NTDomain', 'HostName', 'FullName', 'NetBiosName', 'AzureID', 'OMSAgentID', 'OSFamily', 'OSVersion', 'IsDomainJoined'], required: [['FullName'], ['HostName'], ['NetBiosName'], ['AzureID'], ['OMSAgentID']] },
+  IP: { identifiers: ['Address'], required: [['Address']] },
+  URL: { identifiers: ['Url'], required: [['Url']] },
+  Mailbox: { identifiers: ['MailboxPrimaryAddress', 'DisplayName', 'Upn', 'ExternalDirectoryObjectId', 'RiskLevel'], required: [['MailboxPrimaryAddress']] },
+  CloudApplication: { identifiers: ['AppId', 'Name', 'InstanceName'], required: [['AppId'], ['Name']] },
+};
+
+describe('analytic rules pass the Azure-Sentinel repository validation', () => {
+  const detections = content.rules.filter((r) => r.doc.kind === 'detection');
+
+  it('ids are GUIDs, every detection maps at least one entity, with identifiers valid for its type', () => {
+    for (const rule of detections) {
+      const y = parse(file(`sentinel/analytic-rules/${rule.doc.name}.yaml`)) as Yaml;
+      expect(String(y.id), rule.doc.name).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+      expect(y.entityMappings?.length, rule.doc.name).toBeGreaterThan(0);
+      for (const m of y.entityMappings ?? []) {
+        const allowed = IDENTIFIERS[m.entityType];
+        expect(allowed, `${rule.doc.name}: ${m.entityType}`).toBeDefined();
+        const identifiers = m.fieldMappings.map((f) => f.identifier);
+        for (const identifier of identifiers) expect(allowed!.identifiers, `${rule.doc.name}: ${m.entityType}.${identifier}`).toContain(identifier);
+        expect(allowed!.required.some((set) => set.every((i) => identifiers.includes(i))), `${rule.doc.name}: ${m.entityType} lacks a required identifier`).toBe(true);
+        expect(new Set(identifiers).size).toBe(identifiers.length);
+      }
+    }
+  });
+
+  it("each mapped column is in the rows the Sentinel query returns on the rule's fixtures, with a value", () => {
+    for (const rule of detections) {
+      const y = parse(file(`sentinel/analytic-rules/${rule.doc.name}.yaml`)) as Yaml;
+      const rows: Array<Record<string, unknown>> = [];
+      for (const test of rule.compiled.tests) {
+        const table = materialize(test.events, rule.logsource, 'sentinel');
+        rows.push(...runKql(rule.queries.sentinel.text, { [table.name]: { columns: table.columns, rows: table.rows } }, { now: test.now }).rows);
+      }
+      expect(rows.length, rule.doc.name).toBeGreaterThan(0);
+      for (const m of y.entityMappings ?? []) {
+        for (const f of m.fieldMappings) {
+          expect(rows.every((r) => f.columnName in r), `${rule.doc.name}: ${f.columnName}`).toBe(true);
+          expect(rows.some((r) => r[f.columnName] !== null && r[f.columnName] !== ''), `${rule.doc.name}: ${f.columnName} is always empty`).toBe(true);
+        }
+      }
+    }
   });
 });
 
