@@ -1,5 +1,5 @@
 // `detc deploy splunk` against a local HTTPS server speaking the REST endpoints it uses
-// (fake-splunk-rest.ts): create, update, keep macros, a failing login, an untrusted
+// (test/splunk-rest/fake-splunk.ts): create, update, keep macros, a failing login, an untrusted
 // certificate, a missing app, a refused object. The secret never appears in any output.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../generators/catalog.ts';
@@ -7,7 +7,7 @@ import { splunkObjects } from '../../generators/package/artifacts.ts';
 import { savedSearchName } from '../../generators/package/splunk-app.ts';
 import { DETC_VERSION } from '../../generators/package/version.ts';
 import { makeWorkspace } from '../workspace.ts';
-import { PASSWORD, startFakeSplunkRest, TOKEN, USER, type FakeSplunkRest } from './fake-splunk-rest.ts';
+import { PASSWORD, SESSION_KEY, startFakeSplunk, TOKEN, USER, type FakeSplunk } from '../splunk-rest/fake-splunk.ts';
 import { runPackageCommand } from './support.ts';
 
 const root = makeWorkspace({}, { withContent: true });
@@ -15,14 +15,14 @@ const SPRAY = 'detc - Password spray over POP3, IMAP4 or Exchange ActiveSync leg
 const INVENTORY = 'detc - Legacy authentication sign-ins — the migration backlog';
 const objects = splunkObjects(loadCatalog(root).rules, DETC_VERSION);
 const total = objects.searches.length + objects.macros.length;
-let splunk: FakeSplunkRest;
+let splunk: FakeSplunk;
 
 const deploy = (...args: string[]) => runPackageCommand(root, 'deploy', 'splunk', ...args);
 const withPassword = (password = PASSWORD) => Object.assign(process.env, { SPLUNK_URL: splunk.url, SPLUNK_USERNAME: USER, SPLUNK_PASSWORD: password });
 const posts = () => splunk.requests.filter((r) => r.method === 'POST' && r.path !== '/services/auth/login');
 
 beforeAll(async () => {
-  splunk = await startFakeSplunkRest();
+  splunk = await startFakeSplunk();
 });
 afterAll(() => splunk.close());
 afterEach(() => {
@@ -62,7 +62,7 @@ describe('detc deploy splunk', () => {
     expect(r.out).toContain(`(app detc): ${total} of ${total} objects in place\n`);
 
     const create = posts().find((p) => p.path === '/servicesNS/nobody/detc/saved/searches' && p.params.get('name') === SPRAY)!;
-    expect(create.authorization).toBe('Splunk session-xyz');
+    expect(create.authorization).toBe(`Splunk ${SESSION_KEY}`);
     // The REST spelling of savedsearches.conf settings.
     expect(create.params.get('is_scheduled')).toBe('1');
     expect(create.params.get('cron_schedule')).toBe('5 * * * *');
