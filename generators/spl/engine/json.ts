@@ -7,13 +7,27 @@ import type { Scalar } from './values.ts';
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
-/** A number whose JavaScript form would change its text (`1.0`, `1e3`, 17+ digits) is kept as text. */
-const LOSSY_NUMBER = /\d[eE]|\.\d*0(?![\d])|\d{16,}/;
+/** A string literal (skipped) or a number of a JSON text. */
+const STRING_OR_NUMBER = /"(?:[^"\\]|\\.)*"|-?\d[\d.eE+-]*/g;
+
+/**
+ * Whether a number of the text (not a string's content: an IP address is no number) would change
+ * its text as a JavaScript number (`1.0`, `1e3`, `-0`, 17+ digits): the numbers the
+ * text-preserving parser keeps as text.
+ */
+function hasLossyNumber(text: string): boolean {
+  STRING_OR_NUMBER.lastIndex = 0;
+  for (let m = STRING_OR_NUMBER.exec(text); m !== null; m = STRING_OR_NUMBER.exec(text)) {
+    const token = m[0];
+    if (token.charCodeAt(0) !== 0x22 && String(Number(token)) !== token) return true;
+  }
+  return false;
+}
 
 /** JSON.parse, keeping the text of numbers JavaScript cannot hold exactly; undefined if not JSON. */
 export function parseJson(text: string): Json | undefined {
   try {
-    return LOSSY_NUMBER.test(text) ? new TextPreservingParser(text).parse() : (JSON.parse(text) as Json);
+    return hasLossyNumber(text) ? new TextPreservingParser(text).parse() : (JSON.parse(text) as Json);
   } catch {
     return undefined;
   }

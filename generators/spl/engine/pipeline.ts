@@ -187,7 +187,7 @@ function eventsSource(filter: SearchFilter, ctx: CompileContext): CompiledPipeli
       if (prefilter !== null && fieldsComeFromRaw(event)) {
         // JSON escapes could hide a value from the text test: only backslash-free _raw is pre-filtered.
         const raw = event._raw as string;
-        if (!raw.includes('\\') && !prefilter(raw.toLowerCase())) return true;
+        if (!raw.includes('\\') && !prefilter(raw)) return true;
       }
       const row = eventToRow(event);
       if (test !== null && !test(row)) return true;

@@ -35,7 +35,7 @@ export interface SearchFilter {
    * from `_raw` (KV_MODE=json): events failing it cannot match, so they need not be parsed.
    * Splunk's index plays this part. Null when the search gives none.
    */
-  readonly rawPrefilter: ((lowerRaw: string) => boolean) | null;
+  readonly rawPrefilter: ((raw: string) => boolean) | null;
   readonly earliest: TimeBound | null;
   readonly latest: TimeBound | null;
   /** Matches every event: no predicate to run. */
@@ -73,7 +73,7 @@ export function compileSearchFilter(expr: SearchExpr | null, ctx: CompileContext
 const VERBATIM = /^[A-Za-z0-9 ._@:,;+=#()-]+$/;
 const RAW_METADATA = new Set(['index', 'sourcetype', 'source', 'host', 'eventtype', 'tag', 'splunk_server', 'linecount', 'punct']);
 
-function rawPrefilter(conjuncts: readonly SearchExpr[]): ((lowerRaw: string) => boolean) | null {
+function rawPrefilter(conjuncts: readonly SearchExpr[]): ((raw: string) => boolean) | null {
   const needs: string[][] = [];
   const alternatives = (e: SearchExpr): string[] | null => {
     switch (e.kind) {
@@ -112,8 +112,19 @@ function rawPrefilter(conjuncts: readonly SearchExpr[]): ((lowerRaw: string) => 
     if (a !== null && a.length > 0) needs.push(a);
   }
   if (needs.length === 0) return null;
-  return (raw) => needs.every((any) => any.some((v) => raw.includes(v)));
+  // The needles are ASCII (VERBATIM): a case-insensitive regex finds them as lowercasing the
+  // text would, except that U+0130 and U+212A (K, the Kelvin sign) lowercase to ASCII letters;
+  // text with either takes the slow path. One regex per conjunct, no copy of the text.
+  const regexes = needs.map((any) => new RegExp(any.map(escapeRegex).join('|'), 'i'));
+  return (raw) => {
+    if (!LOWERCASES_TO_ASCII.test(raw)) return regexes.every((re) => re.test(raw));
+    const lower = raw.toLowerCase();
+    return needs.every((any) => any.some((v) => lower.includes(v)));
+  };
 }
+
+/** The only characters past ASCII whose lowercase holds ASCII letters (İ → i̇, K → k). */
+const LOWERCASES_TO_ASCII = /[\u0130\u212a]/;
 
 /** searchmatch("…"): a search string compiled once, without subsearches. */
 export function compileSearchText(text: string, at: SplSpan, ctx: CompileContext): RowPredicate {
