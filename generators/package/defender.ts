@@ -181,7 +181,7 @@ export function customDetectionQuery(rule: PackagedRule): CustomDetectionPlan {
           text: lines.join('\n'),
           added: ['Timestamp', 'ReportId', column],
           expanded: { column, from: userSet.name },
-          design: `One alert per targeted account: the query groups by ${keys}, which is not an asset Defender can attach an alert to, so each hunting row is expanded (mv-expand) into one row per account of ${userSet.name} (${column}, the impacted user) — at most ${userSet.aggregate.cap} accounts per row, the cap of ${userSet.name}. Every row of a group carries the Timestamp and ReportId of the group's latest sign-in (arg_max), so they may point at another account's event.`,
+          design: `One alert per targeted account: the query groups by ${keys}, which is not an asset Defender can attach an alert to, so each hunting row is expanded (mv-expand) into one row per account of ${userSet.name} (${column}, the impacted user) — at most ${userSet.aggregate.cap} accounts per row, the cap of ${userSet.name}. Every row of a group carries the Timestamp and ReportId of the group's latest sign-in (arg_max), so they may point at another account's event. A custom detection raises at most 150 alerts per run (https://learn.microsoft.com/defender-xdr/custom-detection-rules): past that, targeted accounts go unalerted in that run.`,
         },
       };
     }
