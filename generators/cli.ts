@@ -86,7 +86,16 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
       const failed = replayCatalog(catalog, { engines: replayEngines() }).filter((o) => o.failures.length);
       for (const f of failed) io.err(`${f.rule.file}: test '${f.test.name}' failed on ${f.target}: ${f.failures.join('; ')}\n`);
       if (failed.length || hasErrors(invalid)) return void (exitCode = EXIT.findings);
-      const files = buildDistFiles(catalog);
+      let files: Map<string, string>;
+      try {
+        files = buildDistFiles(catalog);
+      } catch (e) {
+        // The rules are valid but an artifact made from them is not (e.g. a Defender custom
+        // detection query with Kusto diagnostics): a finding, like an invalid generated query.
+        if (!(e instanceof InputError)) throw e;
+        report(e.diagnostics);
+        return void (exitCode = EXIT.findings);
+      }
       const dist = join(catalog.root, 'dist');
       if (options.check) {
         const stale = staleFiles(dist, files);
