@@ -76,8 +76,10 @@ function kqlEngine(file: string, end: number): () => SprayRow[] {
   const rendered = render(r.query, 'sentinel');
   const table = kqlTablesFor(catalog.logsources.values(), 'sentinel').find((t) => t.name === 'SigninLogs')!;
   const compiled = compileKql(rendered.text, { SigninLogs: { columns: table.columns } });
+  // Lines the query's where cannot keep are dropped unparsed (the engine's raw pre-filter).
+  const keep = compiled.rawPrefilter('SigninLogs') ?? (() => true);
   function* rows(): Generator<Record<string, unknown>> {
-    for (const line of lines(file)) yield JSON.parse(line) as Record<string, unknown>;
+    for (const line of lines(file)) if (keep(line)) yield JSON.parse(line) as Record<string, unknown>;
   }
   return () => toSprayRows(toCanonicalRows(compiled.run({ SigninLogs: { rows: rows() } }, { now: end }).rows, rendered, r.query.columns));
 }

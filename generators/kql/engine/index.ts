@@ -15,6 +15,7 @@ import { bindLet } from './expressions.ts';
 import type { Column, Relation, Row, RunState } from './model.ts';
 import { Scope } from './model.ts';
 import { items, short } from './syntax.ts';
+import { rawPrefilterOf } from './raw-prefilter.ts';
 import { TabularCompiler } from './tabular.ts';
 import { fromUnixMs } from './time.ts';
 import { inputConverter, kqlType, nullOf, toOutput, type KqlType } from './values.ts';
@@ -73,6 +74,11 @@ export interface CompiledKql {
   readonly estimated: readonly string[];
   /** Runs on the given rows (tables by name; a table the query reads must be there). */
   run(tables: KqlRunTables, options: KqlRunOptions): KqlResult;
+  /**
+   * A test on the JSON text of a row of `table`: a row whose text fails it cannot change the
+   * result, so a reader of JSON Lines may drop the line unparsed (null: no such test).
+   */
+  rawPrefilter(table: string): ((line: string) => boolean) | null;
 }
 
 /**
@@ -101,6 +107,7 @@ export function compileKql(query: string, tables: Readonly<Record<string, Pick<K
   return {
     columns,
     estimated,
+    rawPrefilter: (table) => rawPrefilterOf(analysed.root, table, new Set((schemas.get(table) ?? []).filter((c) => c.type === 'string').map((c) => c.name))),
     run(input, runOptions) {
       run.start(input, runOptions);
       const rows: Record<string, unknown>[] = [];
