@@ -66,7 +66,11 @@ export function compilePredicate(p: Predicate): (e: CanonicalEvent) => boolean {
     }
     default: {
       const test = compileFieldTest(p);
-      return (e) => test(e[p.field] ?? null);
+      // An empty string is a missing value for every test (Kusto cannot tell them apart).
+      return (e) => {
+        const v = e[p.field] ?? null;
+        return test(v === '' ? null : v);
+      };
     }
   }
 }

@@ -77,9 +77,9 @@ function replayOn(engine: ReplayEngine, rule: CompiledRule, test: RuleTest, refe
  * The rule's generated query for the engine's target, run on the events materialized for that
  * target, with its rows mapped back to canonical columns (and which columns it estimates).
  */
-export function runGeneratedQuery(engine: ReplayEngine, rule: CompiledRule, events: readonly CanonicalEvent[], now: number, macros: ReadonlyMap<string, string>): { rows: ResultRow[]; estimated: ReadonlySet<string> } {
-  const rendered = render(rule.query, engine.target);
-  const table = materialize(events, rule.query.logsource, engine.target);
+export function runGeneratedQuery(engine: ReplayEngine, rule: Pick<CompiledRule, 'query'>, events: readonly CanonicalEvent[], now: number, macros: ReadonlyMap<string, string>, profile?: string): { rows: ResultRow[]; estimated: ReadonlySet<string> } {
+  const rendered = render(rule.query, engine.target, profile);
+  const table = materialize(events, rule.query.logsource, engine.target, profile);
   const result = engine.run(rendered, table, { now, macros });
   const estimated = (result.estimated ?? []).map((native) => rendered.columns.find((c) => c.native === native)?.name ?? native);
   return { rows: toCanonicalRows(result.rows, rendered, rule.query.columns), estimated: new Set(estimated) };
@@ -89,7 +89,7 @@ export function runGeneratedQuery(engine: ReplayEngine, rule: CompiledRule, even
  * Row-for-row agreement with the reference, order-insensitive unless the rule orders (then the
  * target's rows must also be in the rule's order). Columns a target estimates compare within 2%.
  */
-export function compareWithReference(rows: readonly ResultRow[], reference: readonly ResultRow[], rule: CompiledRule, estimated: ReadonlySet<string>): string | undefined {
+export function compareWithReference(rows: readonly ResultRow[], reference: readonly ResultRow[], rule: Pick<CompiledRule, 'query'>, estimated: ReadonlySet<string>): string | undefined {
   const same = (a: ResultRow, b: ResultRow) => rule.query.columns.every((c) => {
     const [x, y] = [a[c.name] ?? null, b[c.name] ?? null];
     if (estimated.has(c.name) && typeof x === 'number' && typeof y === 'number') return Math.abs(x - y) <= Math.max(1, 0.02 * y);

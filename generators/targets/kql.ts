@@ -25,8 +25,10 @@ export function renderKql(query: Query, target: 'defender' | 'sentinel', profile
   const conjuncts = query.filter.kind === 'and' ? query.filter.items : query.filter.kind === 'true' ? [] : [query.filter];
   // Tests of namevalue entries read a bag built per row by mv-apply: the other tests filter first.
   const entryConjuncts = conjuncts.filter((p) => entryFieldsOf(p).size > 0);
-  const parenthesize = (p: Predicate) => conjuncts.length > 1 || p.kind === 'or';
-  conditions.push(...conjuncts.filter((p) => !entryConjuncts.includes(p)).map((p) => syntax.render(p, parenthesize(p))));
+  // Conjuncts joined by `and` are parenthesized: `and` binds tighter than `or`, and a conjunct
+  // can render as a disjunction even when it is not an `or` (a negation pushed down by De
+  // Morgan, or the null guard `isempty(x) or …` of a negated test). The time test is always there.
+  conditions.push(...conjuncts.filter((p) => !entryConjuncts.includes(p)).map((p) => syntax.render(p, true)));
   // summarize keeps empty group keys; the rule's meaning drops events without them.
   for (const f of query.summarize?.by ?? []) {
     if (!query.logsource.fields.get(f)!.required && !impliesPresent(query.filter, f)) conditions.push(syntax.present(f));
@@ -35,7 +37,7 @@ export function renderKql(query: Query, target: 'defender' | 'sentinel', profile
   const entryFields = entryFieldsOf(query.filter);
   for (const c of query.summarize?.compute ?? []) if ('predicate' in c.aggregate) entryFieldsOf(c.aggregate.predicate, entryFields);
   for (const f of [...entryFields].sort()) lines.push(syntax.entryBag(f));
-  if (entryConjuncts.length) lines.push(`| where ${entryConjuncts.map((p) => syntax.render(p, parenthesize(p))).join('\n    and ')}`);
+  if (entryConjuncts.length) lines.push(`| where ${entryConjuncts.map((p) => syntax.render(p, entryConjuncts.length > 1)).join('\n    and ')}`);
 
   const columns: { name: string; native: string }[] = [];
   const s = query.summarize;
@@ -61,12 +63,32 @@ export function renderKql(query: Query, target: 'defender' | 'sentinel', profile
     for (const f of query.project!) columns.push({ name: f, native: syntax.outputName(f) });
   }
   const nativeOf = (name: string) => columns.find((c) => c.name === name)?.native ?? name;
-  if (query.having) lines.push(`| where ${renderHaving(query.having, nativeOf)}`);
+  // An output column read as is; a number kept in a string column (Sentinel's ResultType) is
+  // compared and sorted as the number (as text, "50126" < "7").
+  const valueOf = (name: string) => {
+    const field = query.columns.find((c) => c.name === name)?.field;
+    const column = kqlName(nativeOf(name));
+    return field !== undefined && syntax.numberInString(field) ? `${query.logsource.fields.get(field)!.type === 'int' ? 'toint' : 'toreal'}(${column})` : column;
+  };
+  if (query.having) lines.push(`| where ${renderHaving(query.having, valueOf)}`);
   if (query.order) {
-    // Kusto sorts nulls first when ascending; the rule's meaning puts them last.
+    // Kusto sorts nulls first when ascending; the rule's meaning puts them last. A missing
+    // string is empty (never null) and the empty string sorts first, so an ascending string
+    // key that can be empty (a shown field the log source does not always fill; group keys
+    // never are) sorts on isempty() first.
     const stringColumns = new Set(query.columns.filter((c) => c.type === 'string' || c.type === 'ip').map((c) => c.name));
-    const keys = query.order.map((k) => `${kqlName(nativeOf(k.column))} ${k.descending ? 'desc' : stringColumns.has(k.column) ? 'asc' : 'asc nulls last'}`).join(', ');
-    lines.push(query.limit !== undefined ? `| top ${query.limit} by ${keys}` : `| order by ${keys}`);
+    const emptyable = new Set(query.columns.filter((c) => !query.summarize && c.field !== undefined && !query.logsource.fields.get(c.field)!.required).map((c) => c.name));
+    const keys = query.order.flatMap((k) => {
+      const name = valueOf(k.column);
+      if (k.descending) return [`${name} desc`];
+      if (!stringColumns.has(k.column)) return [`${name} asc nulls last`];
+      return emptyable.has(k.column) ? [`isempty(${name}) asc`, `${name} asc`] : [`${name} asc`];
+    });
+    // `top` takes ONE sort expression (T | top N by Expression [asc|desc] [nulls first|last]);
+    // with more keys, sort then take, which the same page calls equivalent.
+    // https://learn.microsoft.com/kusto/query/top-operator
+    if (query.limit !== undefined && keys.length === 1) lines.push(`| top ${query.limit} by ${keys[0]}`);
+    else lines.push(`| order by ${keys.join(', ')}`, ...(query.limit !== undefined ? [`| take ${query.limit}`] : []));
   } else if (query.limit !== undefined) lines.push(`| take ${query.limit}`);
   return { target, profile: profile.name, text: lines.join('\n'), columns };
 }
@@ -92,15 +114,15 @@ function impliesPresent(filter: Predicate, field: string): boolean {
   }
 }
 
-function renderHaving(h: HavingExpr, nativeOf: (name: string) => string): string {
+function renderHaving(h: HavingExpr, valueOf: (name: string) => string): string {
   switch (h.kind) {
     case 'and':
     case 'or':
-      return `(${h.items.map((i) => renderHaving(i, nativeOf)).join(` ${h.kind} `)})`;
+      return `(${h.items.map((i) => renderHaving(i, valueOf)).join(` ${h.kind} `)})`;
     case 'not':
-      return `not(${renderHaving(h.item, nativeOf)})`;
+      return `not(${renderHaving(h.item, valueOf)})`;
     case 'compare':
-      return `${kqlName(nativeOf(h.column))} ${h.op} ${typeof h.value === 'number' ? h.value : kqlStringLiteral(h.value)}`;
+      return `${valueOf(h.column)} ${h.op} ${typeof h.value === 'number' ? h.value : kqlStringLiteral(h.value)}`;
   }
 }
 
@@ -182,6 +204,12 @@ class KqlSyntax {
   }
 
   /** Whether the value read for a field can be null (Kusto strings never are: empty instead). */
+  /** A numeric canonical field kept in a string column (Sentinel's ResultType). */
+  numberInString(name: string): boolean {
+    const type = this.logsource.fields.get(name)!.type;
+    return (type === 'int' || type === 'real') && !this.nullable(name);
+  }
+
   private nullable(name: string): boolean {
     const f = this.field(name);
     return f.type === 'dynamic' ? this.logsource.fields.get(name)!.type !== 'string' && this.logsource.fields.get(name)!.type !== 'ip' : f.type !== 'string';
@@ -222,7 +250,8 @@ class KqlSyntax {
         return `dcountif(${this.column(a.field)}, ${nonEmpty(a.field) ? `${condition} and ${this.present(a.field)}` : condition})`;
       }
       case 'values': return nonEmpty(a.field) ? `make_set_if(${this.column(a.field)}, ${this.present(a.field)})` : `make_set(${this.column(a.field)})`;
-      case 'min': case 'max': case 'sum': case 'avg': return `${a.fn}(${this.column(a.field)})`;
+      // sum() needs a number: one kept in a string column is converted (min/max would compare text).
+      case 'min': case 'max': case 'sum': case 'avg': return `${a.fn}(${this.numberInString(a.field) ? `${this.logsource.fields.get(a.field)!.type === 'int' ? 'toint' : 'toreal'}(${this.column(a.field)})` : this.column(a.field)})`;
     }
   }
 
@@ -280,8 +309,13 @@ class KqlSyntax {
         const op = { eq: t.cased ? '==' : '=~', contains: 'contains', startswith: 'startswith', endswith: 'endswith' }[t.op];
         return `${c} ${t.op !== 'eq' && t.cased ? `${op}_cs` : op} ${kqlStringLiteral(t.value)}`;
       }
-      case 'pattern': return `${c} matches regex ${kqlStringLiteral((t.cased ? '' : '(?i)') + patternToRegexSource(t.pattern))}`;
-      case 'regex': return `${c} matches regex ${kqlStringLiteral((t.cased ? '' : '(?i)') + t.regex)}`;
+      case 'pattern':
+      case 'regex': {
+        const source = t.kind === 'pattern' ? patternToRegexSource(t.pattern) : t.regex;
+        const test = `${c} matches regex ${kqlStringLiteral((t.cased ? '' : '(?i)') + source)}`;
+        // A missing string is empty here, and an expression such as ^\w*$ matches "".
+        return nativeString && new RegExp(source, 'u').test('') ? `(isnotempty(${c}) and ${test})` : test;
+      }
       case 'cidr': return `ipv4_is_in_range(${c}, ${kqlStringLiteral(t.cidr)})`;
       case 'number': {
         // A number kept in a string column (Sentinel's ResultType): equality compares the

@@ -42,8 +42,12 @@ export function renderSpl(query: Query, profileName?: string): RenderedQuery {
     if (s.window !== undefined) lines.push(`| bin _time span=${formatDuration(s.window)}`);
     const by = [...(s.window !== undefined ? ['_time'] : []), ...s.by.map((f) => splSearchField(native(f)))];
     const nativeForStats = (f: string) => (readsTime && native(f) === '_time' ? EVENT_TIME : native(f));
-    const aggregates = s.compute.map((c) => `${aggregateCall(c.aggregate, nativeForStats, evalSyntax)} AS ${c.name}`);
+    const aggregates = s.compute.map((c) => `${aggregateCall(c.aggregate, nativeForStats, evalSyntax, required)} AS ${c.name}`);
     lines.push(`| stats ${aggregates.join(', ')}${by.length ? ` BY ${by.join(' ')}` : ''}`);
+    // stats leaves sum() empty when no event has the field (or there are no events); the rule's
+    // sum is 0 then, as Kusto's is ("Default values of aggregations": sum() → 0).
+    const sums = s.compute.filter((c) => c.aggregate.fn === 'sum');
+    if (sums.length) lines.push(`| fillnull value=0 ${sums.map((c) => c.name).join(' ')}`);
     const caps = s.compute.filter((c) => c.aggregate.fn === 'values');
     for (const c of caps) {
       // values() is distinct and lexically sorted; keep its first n like the rule says.
@@ -62,6 +66,14 @@ export function renderSpl(query: Query, profileName?: string): RenderedQuery {
   }
   if (query.having) lines.push(`| where ${renderHaving(query.having, columns)}`);
   if (query.order) {
+    // sort puts results missing a key last, an empty value first: make empty values missing
+    // (in shown fields the log source does not always fill; group keys are never empty).
+    const emptyable = query.order.map((k) => query.columns.find((c) => c.name === k.column)!)
+      .filter((c) => !query.summarize && (c.type === 'string' || c.type === 'ip') && c.field !== undefined && !required(c.field));
+    for (const c of emptyable) {
+      const f = splEvalField(columns.find((x) => x.name === c.name)!.native);
+      lines.push(`| eval ${f}=nullif(${f}, "")`);
+    }
     // sort takes plain field names; single quotes name a field only inside eval/where.
     const keys = query.order.map((k) => `${k.descending ? '-' : ''}${splSearchField(columns.find((c) => c.name === k.column)?.native ?? k.column)}`);
     // sort's default keeps 10,000 rows; say the count we want (0 = all).
@@ -94,12 +106,20 @@ function renderHaving(h: HavingExpr, columns: readonly { name: string; native: s
   }
 }
 
-function aggregateCall(a: Aggregate, native: (f: string) => string, evalSyntax: EvalSyntax): string {
+function aggregateCall(a: Aggregate, native: (f: string) => string, evalSyntax: EvalSyntax, required: (f: string) => boolean): string {
+  // dc() counts an empty value (a JSON "" is extracted as an empty field); the rule's distinct
+  // count does not. A field the log source always fills needs no guard.
+  const counted = (f: string, condition?: Predicate) => {
+    const field = splEvalField(native(f));
+    const guard = required(f) ? [] : [`${field}!=""`];
+    const tests = [...(condition ? [evalSyntax.render(condition, guard.length > 0)] : []), ...guard];
+    return tests.length ? `dc(eval(if(${tests.join(' AND ')}, ${field}, null())))` : `dc(${splSearchField(native(f))})`;
+  };
   switch (a.fn) {
     case 'count': return 'count';
     case 'countif': return `count(eval(${evalSyntax.render(a.predicate, false)}))`;
-    case 'dcount': return `dc(${splSearchField(native(a.field))})`;
-    case 'dcountif': return `dc(eval(if(${evalSyntax.render(a.predicate, false)}, ${splEvalField(native(a.field))}, null())))`;
+    case 'dcount': return counted(a.field);
+    case 'dcountif': return counted(a.field, a.predicate);
     case 'values': return `values(${splSearchField(native(a.field))})`;
     case 'min':
     case 'max':
@@ -183,7 +203,8 @@ class SearchSyntax {
       case 'cidr': return `${f}=${splQuoted(t.cidr)}`;
       case 'number': return `${f}${{ eq: equals, gt: '>', gte: '>=', lt: '<', lte: '<=' }[t.op]}${t.value}`;
       case 'bool': return `${f}=${t.value}`;
-      case 'exists': return t.exists ? `${f}=*` : `NOT ${f}=*`;
+      // Present and not empty: a JSON "" is extracted as an empty field, which `f=*` matches.
+      case 'exists': return t.exists ? `(${f}=* ${f}!="")` : `NOT (${f}=* ${f}!="")`;
       case 'regex': case 'entry': throw new Error(`unreachable: ${t.kind} is never in the base search`);
     }
   }
@@ -236,8 +257,13 @@ class EvalSyntax {
       case 'string':
         if (t.op === 'eq') return t.cased ? `${f}==${splEvalString(t.value)}` : `lower(${f})==${splEvalString(t.value.toLowerCase())}`;
         return `match(${f}, ${splEvalString(ci(t.cased) + (t.op === 'startswith' ? '^' : '') + pcreEscape(t.value) + (t.op === 'endswith' ? '$' : ''))})`;
-      case 'pattern': return `match(${f}, ${splEvalString(ci(t.cased) + patternToRegexSource(t.pattern))})`;
-      case 'regex': return `match(${f}, ${splEvalString(ci(t.cased) + t.regex)})`;
+      case 'pattern':
+      case 'regex': {
+        const source = t.kind === 'pattern' ? patternToRegexSource(t.pattern) : t.regex;
+        const test = `match(${f}, ${splEvalString(ci(t.cased) + source)})`;
+        // An empty value is a missing one, and an expression such as ^\w*$ matches "".
+        return new RegExp(source, 'u').test('') ? `(${f}!="" AND ${test})` : test;
+      }
       case 'cidr': return `cidrmatch(${splQuoted(t.cidr)}, ${f})`;
       case 'number': return `${f}${{ eq: '==', gt: '>', gte: '>=', lt: '<', lte: '<=' }[t.op]}${t.value}`;
       case 'bool': return `lower(${f})==${splQuoted(String(t.value))}`;

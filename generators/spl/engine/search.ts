@@ -378,6 +378,10 @@ const NOT_MAJOR_CLASS = `[^${escapeRegex(MAJOR)}]`;
 const BREAKER_CLASS = `[${escapeRegex(MAJOR + MINOR)}]`;
 
 function termTest(term: string, caseSensitive: boolean, wholeTerm = false): RowPredicate {
+  // "If you specify an asterisk with no other criteria, you are asking to match everything":
+  // a lone `*` keeps every result, even one whose fields are all empty (a `table` row).
+  // https://help.splunk.com/splunk-enterprise/search/search-manual/9.3/search-primer/wildcards
+  if (/^\*+$/.test(term)) return () => true;
   const matches = textTermMatcher(term, caseSensitive, wholeTerm);
   return (row) => {
     const raw = row.get('_raw');
