@@ -7,6 +7,7 @@ import { evaluateQuery, type ResultRow } from '../ir/evaluator.ts';
 import { profileOf } from '../logsources/loader.ts';
 import type { TargetName } from '../logsources/types.ts';
 import { render } from '../targets/index.ts';
+import type { RenderedQuery } from '../targets/rendered.ts';
 import { tuningMacro, TUNING_MACRO_DEFAULT } from '../targets/spl.ts';
 import { toCanonicalRows } from './canonical-rows.ts';
 import type { ReplayEngine } from './engine.ts';
@@ -47,23 +48,36 @@ export function replayCatalog(catalog: Catalog, options: ReplayOptions = {}): Te
   const macros = replayMacros(catalog);
   const outcomes: TestOutcome[] = [];
   for (const rule of catalog.rules) {
+    // Rendered once per target (not per test), so an engine can compile it once for all tests.
+    const renderings = new Map<TargetName, RenderedQuery | Error>();
+    const rendered = (target: TargetName): RenderedQuery | Error => {
+      if (!renderings.has(target)) {
+        try {
+          renderings.set(target, render(rule.query, target));
+        } catch (e) {
+          renderings.set(target, e as Error);
+        }
+      }
+      return renderings.get(target)!;
+    };
     for (const test of rule.tests) {
       const started = performance.now();
       const reference = evaluateQuery(rule.query, test.events, test.now);
       outcomes.push({ rule, test, target: 'reference', rows: reference, failures: checkExpectations(test.expect, reference).map((f) => f.message), durationMs: performance.now() - started });
-      for (const engine of engines) outcomes.push(replayOn(engine, rule, test, reference, macros));
+      for (const engine of engines) outcomes.push(replayOn(engine, rule, test, reference, macros, rendered(engine.target)));
     }
   }
   return outcomes;
 }
 
-function replayOn(engine: ReplayEngine, rule: CompiledRule, test: RuleTest, reference: readonly ResultRow[], macros: ReadonlyMap<string, string>): TestOutcome {
+function replayOn(engine: ReplayEngine, rule: CompiledRule, test: RuleTest, reference: readonly ResultRow[], macros: ReadonlyMap<string, string>, rendered: RenderedQuery | Error): TestOutcome {
   const started = performance.now();
   const base = { rule, test, target: engine.target };
   let rows: ResultRow[];
   let estimated: ReadonlySet<string>;
   try {
-    ({ rows, estimated } = runGeneratedQuery(engine, rule, test.events, test.now, macros));
+    if (rendered instanceof Error) throw rendered;
+    ({ rows, estimated } = runGeneratedQuery(engine, rule, test.events, test.now, macros, undefined, rendered));
   } catch (e) {
     return { ...base, rows: [], failures: [`the generated query did not run: ${(e as Error).message}`], durationMs: performance.now() - started };
   }
@@ -77,8 +91,7 @@ function replayOn(engine: ReplayEngine, rule: CompiledRule, test: RuleTest, refe
  * The rule's generated query for the engine's target, run on the events materialized for that
  * target, with its rows mapped back to canonical columns (and which columns it estimates).
  */
-export function runGeneratedQuery(engine: ReplayEngine, rule: Pick<CompiledRule, 'query'>, events: readonly CanonicalEvent[], now: number, macros: ReadonlyMap<string, string>, profile?: string): { rows: ResultRow[]; estimated: ReadonlySet<string> } {
-  const rendered = render(rule.query, engine.target, profile);
+export function runGeneratedQuery(engine: ReplayEngine, rule: Pick<CompiledRule, 'query'>, events: readonly CanonicalEvent[], now: number, macros: ReadonlyMap<string, string>, profile?: string, rendered: RenderedQuery = render(rule.query, engine.target, profile)): { rows: ResultRow[]; estimated: ReadonlySet<string> } {
   const table = materialize(events, rule.query.logsource, engine.target, profile);
   const result = engine.run(rendered, table, { now, macros });
   const estimated = (result.estimated ?? []).map((native) => rendered.columns.find((c) => c.native === native)?.name ?? native);
