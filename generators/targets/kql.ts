@@ -3,6 +3,7 @@
 // `ResultType` is a string, Defender's `ErrorCode` an int).
 // Shape: table, one `where` (time first, then the rule's filter), summarize with
 // `bin()`, then having / order / limit; one operator per line.
+import { impliesPresent } from './presence.ts';
 import { sameFieldNumbers } from './value-lists.ts';
 import { nativeField, profileOf } from '../logsources/loader.ts';
 import type { KqlType, LogSource, LogSourceProfile, NativeField } from '../logsources/types.ts';
@@ -81,7 +82,10 @@ export function renderKql(query: Query, target: 'defender' | 'sentinel', profile
     const keys = query.order.flatMap((k) => {
       const name = valueOf(k.column);
       if (k.descending) return [`${name} desc`];
-      if (!stringColumns.has(k.column)) return [`${name} asc nulls last`];
+      // A bool kept in a string column (OfficeActivity's ExternalAccess) is "" when missing.
+      const field = query.columns.find((c) => c.name === k.column)?.field;
+      const boolInString = field !== undefined && query.logsource.fields.get(field)!.type === 'bool' && syntax.storedAsString(field);
+      if (!stringColumns.has(k.column) && !boolInString) return [`${name} asc nulls last`];
       return emptyable.has(k.column) ? [`isempty(${name}) asc`, `${name} asc`] : [`${name} asc`];
     });
     // `top` takes ONE sort expression (T | top N by Expression [asc|desc] [nulls first|last]);
@@ -100,17 +104,6 @@ function entryFieldsOf(p: Predicate, into = new Set<string>()): Set<string> {
     case 'not': return entryFieldsOf(p.item, into);
     case 'entry': into.add(p.field); return into;
     default: return into;
-  }
-}
-
-/** True when every event passing `filter` has a non-empty `field` (a positive test on it). */
-function impliesPresent(filter: Predicate, field: string): boolean {
-  switch (filter.kind) {
-    case 'and': return filter.items.some((i) => impliesPresent(i, field));
-    case 'or': return filter.items.every((i) => impliesPresent(i, field));
-    case 'not': case 'true': return false;
-    case 'exists': return filter.field === field && filter.exists;
-    default: return filter.field === field;
   }
 }
 
@@ -204,6 +197,11 @@ class KqlSyntax {
   }
 
   /** Whether the value read for a field can be null (Kusto strings never are: empty instead). */
+  /** A field kept in a string column, whatever its canonical type (read as "" when missing). */
+  storedAsString(name: string): boolean {
+    return !this.nullable(name);
+  }
+
   /** A numeric canonical field kept in a string column (Sentinel's ResultType). */
   numberInString(name: string): boolean {
     const type = this.logsource.fields.get(name)!.type;

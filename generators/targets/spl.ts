@@ -3,6 +3,7 @@
 // base search (indexed, case-insensitive field matching); only what it cannot say (regexes,
 // `?` wildcards, case-sensitive tests, values holding a literal `*`, backticks or control
 // characters) goes to one `| where`. Time bins come from `bin _time` before `stats … by _time`.
+import { impliesPresent } from './presence.ts';
 import { sameFieldNumbers } from './value-lists.ts';
 import { nativeField, profileOf } from '../logsources/loader.ts';
 import { formatDuration } from '../ir/durations.ts';
@@ -28,7 +29,10 @@ export function renderSpl(query: Query, profileName?: string): RenderedQuery {
   // What the search command cannot say exactly may still imply a cheap indexed test (an entry
   // test implies its name is among X{}.Name): keep that in the base search too.
   const implied = rest.map((p) => search.implied(p)).filter((t): t is string => t !== undefined);
-  const head = [`\`${profile.macro}\``, `earliest=-${formatDuration(query.lookback)}`, ...base.map((p) => search.render(p, true)), ...implied];
+  // stats BY drops events missing a group key but keeps an empty one (a JSON "" is extracted as
+  // an empty field); the rule's meaning drops both.
+  const groupKeys = (query.summarize?.by ?? []).filter((f) => !required(f) && !impliesPresent(query.filter, f)).map((f) => `${splSearchField(native(f))}!=""`);
+  const head = [`\`${profile.macro}\``, `earliest=-${formatDuration(query.lookback)}`, ...base.map((p) => search.render(p, true)), ...implied, ...groupKeys];
   lines.push(head.join(' '));
   if (rest.length) lines.push(`| where ${rest.map((p) => evalSyntax.render(p, rest.length > 1)).join(' AND ')}`);
 

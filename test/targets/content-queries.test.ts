@@ -70,7 +70,7 @@ describe('pop-imap-password-spray', () => {
   it('Splunk: starts from the log-source macro, filters in the base search, bins _time before stats by _time', () => {
     const text = render(spray.query, 'splunk').text;
     const lines = text.split('\n');
-    expect(lines[0]).toBe('`detc_entra_signin` earliest=-1h clientAppUsed IN ("POP3", "IMAP4", "Exchange ActiveSync") status.errorCode!=0');
+    expect(lines[0]).toBe('`detc_entra_signin` earliest=-1h clientAppUsed IN ("POP3", "IMAP4", "Exchange ActiveSync") status.errorCode!=0 ipAddress!=""');
     expect(text).not.toContain('| where client');
     const bin = lines.findIndex((l) => l === '| bin _time span=1h');
     const stats = lines.findIndex((l) => l.startsWith('| stats') && / BY _time ipAddress$/.test(l));
