@@ -140,29 +140,7 @@ export function kqlSyntaxDiagnostics(text: string): KqlDiagnostic[] {
 
 /** Syntax plus name and type binding (KustoCode.ParseAndAnalyze) against a database holding `tables`. */
 export function kqlSemanticDiagnostics(text: string, tables: readonly KqlTableSchema[], options: KqlAnalysisOptions = {}): KqlDiagnostic[] {
-  return diagnosticsOf(parseAndAnalyze(text, tables, options));
-}
-
-/**
- * The analysed code of the most recent distinct queries. One generated query is analysed by
- * validation, by every replay of its tests and by packaging; Kusto's analysis is most of the
- * cost of a build, and a KustoCode is immutable, so each is analysed once.
- */
-const analysedCache = new Map<string, NetCode>();
-const ANALYSED_CACHE_SIZE = 4096;
-
-function parseAndAnalyze(text: string, tables: readonly KqlTableSchema[], options: KqlAnalysisOptions): NetCode {
-  const { key, globals } = globalsEntry(tables, options.functions ?? []);
-  const cacheKey = `${key}\n${text}`;
-  let code = analysedCache.get(cacheKey);
-  if (code) {
-    analysedCache.delete(cacheKey); // most recently used last
-  } else {
-    code = kustoLanguage().KustoCode.ParseAndAnalyze(text, globals);
-    if (analysedCache.size >= ANALYSED_CACHE_SIZE) analysedCache.delete(analysedCache.keys().next().value!);
-  }
-  analysedCache.set(cacheKey, code);
-  return code;
+  return diagnosticsOf(kustoLanguage().KustoCode.ParseAndAnalyze(text, globalsFor(tables, options.functions ?? [])));
 }
 
 export interface KqlAnalysis {
@@ -174,7 +152,7 @@ export interface KqlAnalysis {
 
 /** One ParseAndAnalyze for both Kusto's diagnostics and the comparisons it lets through. */
 export function analyzeKql(text: string, tables: readonly KqlTableSchema[], options: KqlAnalysisOptions = {}): KqlAnalysis {
-  const code = parseAndAnalyze(text, tables, options);
+  const code = kustoLanguage().KustoCode.ParseAndAnalyze(text, globalsFor(tables, options.functions ?? []));
   const diagnostics = diagnosticsOf(code);
   return { diagnostics, mismatches: diagnostics.some((d) => d.severity === 'error') ? [] : typeMismatches(code) };
 }
@@ -212,10 +190,6 @@ function typeMismatches(code: NetCode): KqlDiagnostic[] {
 const globalsCache = new Map<string, Opaque>();
 
 function globalsFor(tables: readonly KqlTableSchema[], functions: readonly KqlFunctionDeclaration[]): Opaque {
-  return globalsEntry(tables, functions).globals;
-}
-
-function globalsEntry(tables: readonly KqlTableSchema[], functions: readonly KqlFunctionDeclaration[]): { key: string; globals: Opaque } {
   const key = JSON.stringify([
     tables.map((t) => [t.name, t.columns.map((c) => [c.name, c.type])]),
     functions.map((f) => [f.name, f.parameters, f.body]),
@@ -241,7 +215,7 @@ function globalsEntry(tables: readonly KqlTableSchema[], functions: readonly Kql
     }
     globalsCache.set(key, globals);
   }
-  return { key, globals };
+  return globals;
 }
 
 /**
@@ -370,7 +344,7 @@ interface TreeContext {
  */
 export function analyzeKqlTree(text: string, tables: readonly KqlTableSchema[], options: KqlAnalysisOptions = {}): KqlAnalysedTree {
   const K = kustoLanguage();
-  const code = parseAndAnalyze(text, tables, options);
+  const code = K.KustoCode.ParseAndAnalyze(text, globalsFor(tables, options.functions ?? []));
   kindNames ??= new Map(Object.entries(K.Syntax.SyntaxKind).map(([name, value]) => [value, name]));
   symbolKindNames ??= new Map(Object.entries((K as unknown as KustoTreeLanguage).Symbols.SymbolKind).map(([name, value]) => [value, name]));
   const globals = globalsFor(tables, options.functions ?? []) as unknown as { IsAggregateFunction(fn: NetSymbol): boolean };
