@@ -112,7 +112,7 @@ function renderHaving(h: HavingExpr, columns: readonly { name: string; native: s
 
 function aggregateCall(a: Aggregate, native: (f: string) => string, evalSyntax: EvalSyntax, required: (f: string) => boolean): string {
   // dc() counts an empty value (a JSON "" is extracted as an empty field); the rule's distinct
-  // count does not. A field the log source always fills needs no guard.
+  // count does not (nor do its values). A field the log source always fills needs no guard.
   const counted = (f: string, condition?: Predicate) => {
     const field = splEvalField(native(f));
     const guard = required(f) ? [] : [`${field}!=""`];
@@ -124,7 +124,8 @@ function aggregateCall(a: Aggregate, native: (f: string) => string, evalSyntax: 
     case 'countif': return `count(eval(${evalSyntax.render(a.predicate, false)}))`;
     case 'dcount': return counted(a.field);
     case 'dcountif': return counted(a.field, a.predicate);
-    case 'values': return `values(${splSearchField(native(a.field))})`;
+    // values() keeps an empty value too, and sorts it first, so a cap would keep it.
+    case 'values': return required(a.field) ? `values(${splSearchField(native(a.field))})` : `values(eval(if(${splEvalField(native(a.field))}!="", ${splEvalField(native(a.field))}, null())))`;
     case 'min':
     case 'max':
     case 'sum':
