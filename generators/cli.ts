@@ -2,7 +2,6 @@
 //   0 ok · 1 findings (failed tests, stale dist/) · 2 usage or input error.
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { projectPath } from './paths.ts';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { loadCatalog, type Catalog, findRuleFiles } from './catalog.ts';
@@ -22,10 +21,10 @@ import { connectionFromEnv } from './splunk-rest/client.ts';
 import { askSplunkToParse } from './splunk-rest/search-parser.ts';
 import { render, TARGETS, type TargetName } from './targets/index.ts';
 import { registerPackageCommands } from './package/commands.ts';
+import { DETC_VERSION } from './package/version.ts';
 
 export const EXIT = { ok: 0, findings: 1, input: 2 } as const;
 
-const PACKAGE_VERSION = (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string }).version;
 
 interface Io {
   out: (text: string) => void;
@@ -56,7 +55,7 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
 
   const program = new Command('detc')
     .description('Detection rules in YAML → Splunk SPL, Defender XDR KQL, Sentinel KQL; validated and tested.')
-    .version(PACKAGE_VERSION)
+    .version(DETC_VERSION)
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError('(run with --help for usage)')
@@ -124,7 +123,7 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
       const invalid = validateGeneratedQueries(catalog);
       if (options.reporter === 'pretty') report(invalid);
       const outcomes = replayCatalog(catalog, { engines: replayEngines(), targets: options.target });
-      const text = formatReport(options.reporter, { outcomes, diagnostics: invalid, version: PACKAGE_VERSION, startedAt });
+      const text = formatReport(options.reporter, { outcomes, diagnostics: invalid, version: DETC_VERSION, startedAt });
       if (options.output) writeFileSync(options.output, text);
       else io.out(text);
       const coverage = catalog.rules.map(ruleCoverage);

@@ -48,26 +48,25 @@ export function replayCatalog(catalog: Catalog, options: ReplayOptions = {}): Te
   const macros = replayMacros(catalog);
   const outcomes: TestOutcome[] = [];
   for (const rule of catalog.rules) {
-    // Rendered once per target (not per test), so an engine can compile it once for all tests.
-    const renderings = new Map<TargetName, RenderedQuery | Error>();
-    const rendered = (target: TargetName): RenderedQuery | Error => {
-      if (!renderings.has(target)) {
-        try {
-          renderings.set(target, render(rule.query, target));
-        } catch (e) {
-          renderings.set(target, e as Error);
-        }
-      }
-      return renderings.get(target)!;
-    };
+    // Rendered once per target (not per test), so an engine can compile it once for all tests;
+    // a rendering error fails each of the rule's tests on that target.
+    const renderings = new Map(engines.map((engine) => [engine, renderOrError(rule, engine.target)]));
     for (const test of rule.tests) {
       const started = performance.now();
       const reference = evaluateQuery(rule.query, test.events, test.now);
       outcomes.push({ rule, test, target: 'reference', rows: reference, failures: checkExpectations(test.expect, reference).map((f) => f.message), durationMs: performance.now() - started });
-      for (const engine of engines) outcomes.push(replayOn(engine, rule, test, reference, macros, rendered(engine.target)));
+      for (const engine of engines) outcomes.push(replayOn(engine, rule, test, reference, macros, renderings.get(engine)!));
     }
   }
   return outcomes;
+}
+
+function renderOrError(rule: CompiledRule, target: TargetName): RenderedQuery | Error {
+  try {
+    return render(rule.query, target);
+  } catch (e) {
+    return e as Error;
+  }
 }
 
 function replayOn(engine: ReplayEngine, rule: CompiledRule, test: RuleTest, reference: readonly ResultRow[], macros: ReadonlyMap<string, string>, rendered: RenderedQuery | Error): TestOutcome {

@@ -4,7 +4,7 @@
 // Shape: table, one `where` (time first, then the rule's filter), summarize with
 // `bin()`, then having / order / limit; one operator per line.
 import { impliesPresent } from './presence.ts';
-import { sameFieldNumbers } from './value-lists.ts';
+import { sameFieldEqualities, sameFieldNumbers } from './value-lists.ts';
 import { nativeField, profileOf } from '../logsources/loader.ts';
 import type { KqlType, LogSource, LogSourceProfile, NativeField } from '../logsources/types.ts';
 import { formatDuration } from '../ir/durations.ts';
@@ -352,11 +352,4 @@ class KqlSyntax {
 }
 
 const NUMBER_OPS = { eq: '==', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
-
-function sameFieldEqualities(p: Predicate & { kind: 'or' }): { field: string; values: string[]; cased: boolean } | undefined {
-  const first = p.items[0];
-  if (p.items.length < 2 || first?.kind !== 'string') return undefined;
-  const ok = p.items.every((i) => i.kind === 'string' && i.op === 'eq' && i.cased === first.cased && i.field === first.field);
-  return ok ? { field: first.field, values: p.items.map((i) => (i as { value: string }).value), cased: first.cased } : undefined;
-}
 

@@ -4,7 +4,7 @@
 // `?` wildcards, case-sensitive tests, values holding a literal `*`, backticks or control
 // characters) goes to one `| where`. Time bins come from `bin _time` before `stats … by _time`.
 import { impliesPresent } from './presence.ts';
-import { sameFieldNumbers } from './value-lists.ts';
+import { sameFieldEqualities, sameFieldNumbers } from './value-lists.ts';
 import { nativeField, profileOf } from '../logsources/loader.ts';
 import { formatDuration } from '../ir/durations.ts';
 import { patternToRegexSource } from '../ir/patterns.ts';
@@ -181,7 +181,7 @@ class SearchSyntax {
       }
       case 'or': {
         const list = sameFieldEqualities(p);
-        if (list) return `${splSearchField(this.native(list.field))} IN (${list.values.map(splQuoted).join(', ')})`;
+        if (list && !list.cased) return `${splSearchField(this.native(list.field))} IN (${list.values.map(splQuoted).join(', ')})`;
         const numbers = sameFieldNumbers(p);
         if (numbers) return `${splSearchField(this.native(numbers.field))} IN (${numbers.values.join(', ')})`;
         return `(${p.items.map((i) => this.render(i, false)).join(' OR ')})`;
@@ -216,15 +216,6 @@ class SearchSyntax {
 }
 
 /** `a OR b OR c` of case-insensitive equalities on one field → an IN list. */
-function sameFieldEqualities(p: Predicate & { kind: 'or' }): { field: string; values: string[] } | undefined {
-  const items = p.items;
-  if (items.length < 2) return undefined;
-  const first = items[0]!;
-  if (first.kind !== 'string') return undefined;
-  const ok = items.every((i) => i.kind === 'string' && i.op === 'eq' && !i.cased && i.field === first.field);
-  return ok ? { field: first.field, values: items.map((i) => (i as { value: string }).value) } : undefined;
-}
-
 /**
  * Predicates in eval syntax (for `| where` and `count(eval(…))`). Eval comparisons are
  * case-sensitive, so case-insensitive tests compare lower() or use (?i) regexes. A test on a

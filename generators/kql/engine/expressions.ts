@@ -3,7 +3,7 @@
 // three-valued logic with null, case-sensitive ==, term-based has, Kusto's numeric promotion.
 import type { KqlSyntaxNode } from '../language-service.ts';
 import { runError, unsupported } from './errors.ts';
-import { dynamicGet, SCALAR_FUNCTIONS, type Call } from './functions.ts';
+import { dynamicGet, map1, map2, SCALAR_FUNCTIONS, type Call } from './functions.ts';
 import type { Binding, Column, Compiled, Relation, Row, RunState, Scalar } from './model.ts';
 import { oncePerRun, Scope } from './model.ts';
 import { kustoRegex } from './regex.ts';
@@ -511,22 +511,6 @@ function realLiteral(text: string): number {
   if (t === '+inf' || t === 'inf') return Infinity;
   if (t === '-inf') return -Infinity;
   return Number(text);
-}
-
-function map1(a: Scalar, f: (x: never) => unknown): Scalar {
-  return (row) => {
-    const x = a(row);
-    return x === null ? null : f(x as never);
-  };
-}
-
-function map2(a: Scalar, b: Scalar, f: (x: never, y: never) => unknown): Scalar {
-  return (row) => {
-    const x = a(row);
-    if (x === null) return null;
-    const y = b(row);
-    return y === null ? null : f(x as never, y as never);
-  };
 }
 
 function negate(b: boolean | null | unknown): boolean | null {

@@ -57,14 +57,15 @@ function arity(call: Call, min: number, max = min): void {
 }
 
 /** f applied to one argument; null in, null out. */
-function map1(a: Scalar, f: (x: never) => unknown): Scalar {
+export function map1(a: Scalar, f: (x: never) => unknown): Scalar {
   return (row) => {
     const x = a(row);
     return x === null ? null : f(x as never);
   };
 }
 
-function map2(a: Scalar, b: Scalar, f: (x: never, y: never) => unknown): Scalar {
+/** f applied to two arguments; null in either, null out. */
+export function map2(a: Scalar, b: Scalar, f: (x: never, y: never) => unknown): Scalar {
   return (row) => {
     const x = a(row);
     if (x === null) return null;

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { CallExpr, Expr } from '../ast.ts';
 import { runErrorAt, unsupportedAt } from './context.ts';
 import { equalValues, inList, likeRegex, scalar, type Evaluator, type ExpressionCompiler } from './expression.ts';
-import { parseJson, scalarText, type Json } from './json.ts';
+import { jsonPathValues, parseJson, scalarText, type Json } from './json.ts';
 import { compilePcre, PcreFeatureError } from './regex.ts';
 import { compileSearchText } from './search.ts';
 import { resolveTimeSpecifier, strftime, strptime, TimeFeatureError } from './time.ts';
@@ -132,22 +132,11 @@ class OverlayRow implements ReadRow {
   }
 }
 
-/** A JSON value at a dotted path (`a.b`, `a.b{}.c`); `{}` spreads an array into values. */
+/** The JSON values at a dotted path; a path this engine does not read is `unsupported`. */
 function jsonAt(root: Json, path: string, call: CallExpr, c: ExpressionCompiler): Json[] {
-  let current: Json[] = [root];
-  if (path === '') return current;
-  for (const step of path.split('.')) {
-    const m = /^([^{}]*)((?:\{\})*)$/.exec(step);
-    if (!m) throw unsupportedAt(c.ctx, `the path ${JSON.stringify(path)} in ${call.name}() (array indexes)`, call.span);
-    const next: Json[] = [];
-    for (const node of current) {
-      if (m[1] === '') next.push(node);
-      else if (node !== null && typeof node === 'object' && !Array.isArray(node) && m[1]! in node) next.push(node[m[1]!]!);
-    }
-    current = next;
-    for (let k = 0; k < m[2]!.length / 2; k++) current = current.flatMap((n) => (Array.isArray(n) ? n : []));
-  }
-  return current;
+  const found = jsonPathValues(root, path);
+  if (!found) throw unsupportedAt(c.ctx, `the path ${JSON.stringify(path)} in ${call.name}() (array indexes)`, call.span);
+  return found;
 }
 
 function hash(algorithm: string): FunctionImpl {

@@ -146,3 +146,24 @@ class TextPreservingParser {
     return JSON.parse(lit[0]) as string;
   }
 }
+
+/**
+ * The JSON values at a dotted path (`a.b`, `a.b{}.c`; `{}` spreads an array into its values), as
+ * spath and json_extract read it; undefined for a step this engine does not read (array indexes).
+ */
+export function jsonPathValues(root: Json, path: string): Json[] | undefined {
+  let current: Json[] = [root];
+  if (path === '') return current;
+  for (const step of path.split('.')) {
+    const m = /^([^{}]*)((?:\{\})*)$/.exec(step);
+    if (!m) return undefined;
+    const next: Json[] = [];
+    for (const node of current) {
+      if (m[1] === '') next.push(node);
+      else if (node !== null && typeof node === 'object' && !Array.isArray(node) && m[1]! in node) next.push(node[m[1]!]!);
+    }
+    current = next;
+    for (let k = 0; k < m[2]!.length / 2; k++) current = current.flatMap((n) => (Array.isArray(n) ? n : []));
+  }
+  return current;
+}

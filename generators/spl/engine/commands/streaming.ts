@@ -4,7 +4,7 @@
 import type { BinCommand, ConvertCommand, EvalCommand, FieldListCommand, FieldOptionsCommand, FillnullCommand, MakemvCommand, MvexpandCommand, RegexCommand, RenameCommand, RexCommand, SpathCommand, WhereCommand } from '../../ast.ts';
 import { commandNameSpan, runErrorAt, unsupportedAt, type CompileContext, type CompiledStage } from '../context.ts';
 import { compileCondition, compileExpression } from '../expression.ts';
-import { flattenJson, parseJson, scalarText, type Json } from '../json.ts';
+import { flattenJson, jsonPathValues, parseJson, scalarText } from '../json.ts';
 import { compilePcre, PcreFeatureError, type CompiledPcre } from '../regex.ts';
 import { blockingStage, mapStage, statefulStage, Options } from '../stages.ts';
 import { parseSpan, strftime, strptime, timeBinStart, TimeFeatureError, type Span } from '../time.ts';
@@ -451,27 +451,11 @@ export function spathStage(cmd: SpathCommand, ctx: CompileContext): CompiledStag
       for (const [name, values] of fields) row.set(name, fromValues(values));
       return row;
     }
-    const found = jsonPath(json, path);
+    const found = jsonPathValues(json, path) ?? [];
     const out = fromValues(found.map(scalarText));
     if (out !== null) row.set(output, out);
     return row;
   });
-}
-
-function jsonPath(root: Json, path: string): Json[] {
-  let current: Json[] = [root];
-  for (const step of path.split('.')) {
-    const m = /^([^{}]*)((?:\{\})*)$/.exec(step);
-    if (!m) return [];
-    const next: Json[] = [];
-    for (const node of current) {
-      if (m[1] === '') next.push(node);
-      else if (node !== null && typeof node === 'object' && !Array.isArray(node) && m[1]! in node) next.push(node[m[1]!]!);
-    }
-    current = next;
-    for (let k = 0; k < m[2]!.length / 2; k++) current = current.flatMap((n) => (Array.isArray(n) ? n : []));
-  }
-  return current;
 }
 
 // https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/fromjson
