@@ -8,14 +8,14 @@ import { loadCatalog, type Catalog, findRuleFiles } from './catalog.ts';
 import { error, formatDiagnostic, hasErrors, InputError, type Diagnostic } from './diagnostics.ts';
 import { buildDistFiles } from './build.ts';
 import { staleFiles, writeDist } from './dist-writer.ts';
-import { compareWithReference, replayCatalog, replayMacros, runGeneratedQuery } from './replay/harness.ts';
+import { compareWithReference, replayMacros, runGeneratedQuery } from './replay/harness.ts';
 import { replayEngines } from './replay/engines.ts';
 import { formatReport, REPORTERS, type ReporterName } from './replay/reporters.ts';
 import { formatCoverage, ruleCoverage } from './replay/coverage.ts';
 import { readExport } from './replay/exports.ts';
 import { runQueryFile } from './query-runs.ts';
 import { evaluateQuery, type ResultRow } from './ir/evaluator.ts';
-import { validateGeneratedQueries } from './query-validation.ts';
+import { checkGeneratedQueries, validateGeneratedQueries } from './query-validation.ts';
 import { validateQueryFile } from './query-files.ts';
 import { connectionFromEnv } from './splunk-rest/client.ts';
 import { askSplunkToParse } from './splunk-rest/search-parser.ts';
@@ -80,9 +80,9 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
     .option('--check', 'write nothing; fail (exit 1) if dist/ differs from what the build would write')
     .action((options: { check?: boolean }) => {
       const catalog = load();
-      const invalid = validateGeneratedQueries(catalog);
+      const { diagnostics: invalid, outcomes } = checkGeneratedQueries(catalog, { engines: replayEngines() });
       report(invalid);
-      const failed = replayCatalog(catalog, { engines: replayEngines() }).filter((o) => o.failures.length);
+      const failed = outcomes.filter((o) => o.failures.length);
       for (const f of failed) io.err(`${f.rule.file}: test '${f.test.name}' failed on ${f.target}: ${f.failures.join('; ')}\n`);
       if (failed.length || hasErrors(invalid)) return void (exitCode = EXIT.findings);
       let files: Map<string, string>;
@@ -120,9 +120,8 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
     .action((rules: string[], options: { reporter: ReporterName; output?: string; target?: TargetName[]; coverage?: boolean }) => {
       const startedAt = new Date();
       const catalog = load(rules.length ? rules.map((r) => resolveRule(root(), r)) : undefined);
-      const invalid = validateGeneratedQueries(catalog);
+      const { diagnostics: invalid, outcomes } = checkGeneratedQueries(catalog, { engines: replayEngines(), targets: options.target });
       if (options.reporter === 'pretty') report(invalid);
-      const outcomes = replayCatalog(catalog, { engines: replayEngines(), targets: options.target });
       const text = formatReport(options.reporter, { outcomes, diagnostics: invalid, version: DETC_VERSION, startedAt });
       if (options.output) writeFileSync(options.output, text);
       else io.out(text);

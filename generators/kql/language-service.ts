@@ -154,7 +154,11 @@ export interface KqlAnalysis {
 export function analyzeKql(text: string, tables: readonly KqlTableSchema[], options: KqlAnalysisOptions = {}): KqlAnalysis {
   const code = kustoLanguage().KustoCode.ParseAndAnalyze(text, globalsFor(tables, options.functions ?? []));
   const diagnostics = diagnosticsOf(code);
-  return { diagnostics, mismatches: diagnostics.some((d) => d.severity === 'error') ? [] : typeMismatches(code) };
+  return { diagnostics, mismatches: mismatchesOf(code, diagnostics) };
+}
+
+function mismatchesOf(code: NetCode, diagnostics: readonly KqlDiagnostic[]): KqlDiagnostic[] {
+  return diagnostics.some((d) => d.severity === 'error') ? [] : typeMismatches(code);
 }
 
 const NUMERIC = new Set(['int', 'long', 'real', 'decimal']);
@@ -188,13 +192,20 @@ function typeMismatches(code: NetCode): KqlDiagnostic[] {
 
 /** Building a GlobalState is not free: one per distinct set of tables and functions. */
 const globalsCache = new Map<string, Opaque>();
+/** The same table list passed again (the common case) skips building its key. */
+const globalsByTables = new WeakMap<readonly KqlTableSchema[], Opaque>();
 
 function globalsFor(tables: readonly KqlTableSchema[], functions: readonly KqlFunctionDeclaration[]): Opaque {
+  if (!functions.length) {
+    const known = globalsByTables.get(tables);
+    if (known) return known;
+  }
   const key = JSON.stringify([
     tables.map((t) => [t.name, t.columns.map((c) => [c.name, c.type])]),
     functions.map((f) => [f.name, f.parameters, f.body]),
   ]);
   let globals = globalsCache.get(key);
+  if (globals && !functions.length) globalsByTables.set(tables, globals);
   if (!globals) {
     const K = kustoLanguage();
     const tableSymbols = tables.map((t) => new K.Symbols.TableSymbol.$ctor4(t.name, t.columns.map((c) => {
@@ -214,6 +225,7 @@ function globalsFor(tables: readonly KqlTableSchema[], functions: readonly KqlFu
       globals = withTables([...tableSymbols, ...functions.map((f) => new K.Symbols.FunctionSymbol.$ctor16(f.name, f.parameters, f.body, null))]);
     }
     globalsCache.set(key, globals);
+    if (!functions.length) globalsByTables.set(tables, globals);
   }
   return globals;
 }
@@ -299,8 +311,12 @@ export interface KqlSyntaxNode {
 }
 
 export interface KqlAnalysedTree {
+  /** The text that was analysed. */
+  readonly text: string;
   readonly root: KqlSyntaxNode;
   readonly diagnostics: KqlDiagnostic[];
+  /** Our DETC001 number-vs-string comparisons, from this same analysis (as analyzeKql's). */
+  mismatches(): KqlDiagnostic[];
 }
 
 interface NetTreeElement {
@@ -344,10 +360,11 @@ interface TreeContext {
  */
 export function analyzeKqlTree(text: string, tables: readonly KqlTableSchema[], options: KqlAnalysisOptions = {}): KqlAnalysedTree {
   const K = kustoLanguage();
-  const code = K.KustoCode.ParseAndAnalyze(text, globalsFor(tables, options.functions ?? []));
+  const globals = globalsFor(tables, options.functions ?? []);
+  const code = K.KustoCode.ParseAndAnalyze(text, globals);
   kindNames ??= new Map(Object.entries(K.Syntax.SyntaxKind).map(([name, value]) => [value, name]));
   symbolKindNames ??= new Map(Object.entries((K as unknown as KustoTreeLanguage).Symbols.SymbolKind).map(([name, value]) => [value, name]));
-  const globals = globalsFor(tables, options.functions ?? []) as unknown as { IsAggregateFunction(fn: NetSymbol): boolean };
+  const aggregates = globals as unknown as { IsAggregateFunction(fn: NetSymbol): boolean };
   const context: TreeContext = {
     locate: (offset) => {
       const line = { v: 1 };
@@ -355,9 +372,10 @@ export function analyzeKqlTree(text: string, tables: readonly KqlTableSchema[], 
       code.TryGetLineAndOffset(offset, line, col);
       return { line: line.v, col: col.v };
     },
-    isAggregate: (symbol) => globals.IsAggregateFunction(symbol),
+    isAggregate: (symbol) => aggregates.IsAggregateFunction(symbol),
   };
-  return { root: new SyntaxNodeView(code.Syntax as unknown as NetTreeElement, '', context), diagnostics: diagnosticsOf(code) };
+  const diagnostics = diagnosticsOf(code);
+  return { text, root: new SyntaxNodeView(code.Syntax as unknown as NetTreeElement, '', context), diagnostics, mismatches: () => mismatchesOf(code, diagnostics) };
 }
 
 function typeOf(symbol: NetSymbol | null | undefined): KqlResultType | undefined {

@@ -44,24 +44,31 @@ export function replayMacros(catalog: Pick<Catalog, 'logsources' | 'rules'>): Ma
 }
 
 export function replayCatalog(catalog: Catalog, options: ReplayOptions = {}): TestOutcome[] {
-  const engines = (options.engines ?? []).filter((e) => !options.targets || options.targets.includes(e.target));
   const macros = replayMacros(catalog);
+  return catalog.rules.flatMap((rule) => replayRule(rule, options, macros));
+}
+
+/**
+ * One rule's tests on the reference and every engine. Each target's query is rendered once
+ * (not per test), so an engine can compile it once for all tests; `renderings` passes renderings
+ * made already (validation's, so the engine reuses its analysis). A rendering error fails each
+ * of the rule's tests on that target.
+ */
+export function replayRule(rule: CompiledRule, options: ReplayOptions, macros: ReadonlyMap<string, string>, renderings: ReadonlyMap<TargetName, RenderedQuery | Error> = new Map()): TestOutcome[] {
+  const engines = (options.engines ?? []).filter((e) => !options.targets || options.targets.includes(e.target));
+  const rendered = new Map(engines.map((engine) => [engine, renderings.get(engine.target) ?? renderOrError(rule, engine.target)]));
   const outcomes: TestOutcome[] = [];
-  for (const rule of catalog.rules) {
-    // Rendered once per target (not per test), so an engine can compile it once for all tests;
-    // a rendering error fails each of the rule's tests on that target.
-    const renderings = new Map(engines.map((engine) => [engine, renderOrError(rule, engine.target)]));
-    for (const test of rule.tests) {
-      const started = performance.now();
-      const reference = evaluateQuery(rule.query, test.events, test.now);
-      outcomes.push({ rule, test, target: 'reference', rows: reference, failures: checkExpectations(test.expect, reference).map((f) => f.message), durationMs: performance.now() - started });
-      for (const engine of engines) outcomes.push(replayOn(engine, rule, test, reference, macros, renderings.get(engine)!));
-    }
+  for (const test of rule.tests) {
+    const started = performance.now();
+    const reference = evaluateQuery(rule.query, test.events, test.now);
+    outcomes.push({ rule, test, target: 'reference', rows: reference, failures: checkExpectations(test.expect, reference).map((f) => f.message), durationMs: performance.now() - started });
+    for (const engine of engines) outcomes.push(replayOn(engine, rule, test, reference, macros, rendered.get(engine)!));
   }
   return outcomes;
 }
 
-function renderOrError(rule: CompiledRule, target: TargetName): RenderedQuery | Error {
+/** The rule's query for a target, or the error rendering it raised. */
+export function renderOrError(rule: Pick<CompiledRule, 'query'>, target: TargetName): RenderedQuery | Error {
   try {
     return render(rule.query, target);
   } catch (e) {

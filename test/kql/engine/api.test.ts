@@ -2,6 +2,7 @@
 // what is missing and where, never a guessed answer.
 import { describe, expect, it } from 'vitest';
 import { compileKql, KqlRunError, KqlUnsupportedError, runKql } from '../../../generators/kql/engine/index.ts';
+import { analyzeKqlTree } from '../../../generators/kql/language-service.ts';
 import { NOW, rows, run, T } from './support.ts';
 
 function error(query: string): Error {
@@ -20,6 +21,14 @@ describe('compile once, run many times', () => {
     expect(q.run({ T }, { now: Date.parse('2026-07-01T11:30:00Z') }).rows).toEqual([{ Ip: '203.0.113.7', n: 1 }, { Ip: '', n: 1 }]);
     expect(q.run({ T }, { now: new Date('2026-07-01T12:00:00Z') }).rows).toEqual([{ Ip: '', n: 1 }]);
     expect(q.run({ T: { rows: [] } }, { now: NOW }).rows).toEqual([]);
+  });
+
+  it('compiles from an analysis the caller made already, and refuses one of another text', () => {
+    const text = 'T | where Timestamp > ago(1h) | summarize n = count() by Ip';
+    const analysed = analyzeKqlTree(text, [{ name: 'T', columns: T.columns }]);
+    const q = compileKql(text, { T }, { analysed });
+    expect(q.run({ T }, { now: Date.parse('2026-07-01T11:30:00Z') }).rows).toEqual(compileKql(text, { T }).run({ T }, { now: Date.parse('2026-07-01T11:30:00Z') }).rows);
+    expect(() => compileKql('T | count', { T }, { analysed })).toThrow(/another text/);
   });
 
   it('let scalars are computed once per run, with that run\'s now', () => {
