@@ -15,8 +15,8 @@
 // account of the group's user set. The variant is validated with Kusto's language service and
 // its output columns are read from Kusto's own analysis; a rule for which no correct variant
 // exists gets no JSON, and its .kql header says why.
-import { analyzeKqlTree, type KqlTableSchema } from '../kql/language-service.ts';
-import { kqlTablesFor, validateKql } from '../kql/validate.ts';
+import { analyzeKqlTree, type KqlAnalysedTree, type KqlTableSchema } from '../kql/language-service.ts';
+import { kqlAnalysisDiagnostics, kqlTablesFor } from '../kql/validate.ts';
 import { profileOf } from '../logsources/loader.ts';
 import { tacticPascalCase } from './attack.ts';
 import type { PackageContent, PackagedRule, PackageProblems } from './model.ts';
@@ -66,7 +66,11 @@ export type CustomDetectionCheck =
 
 /** The output columns of a KQL query, as Kusto's binder types the last statement. */
 export function kqlOutputColumns(text: string, tables: readonly KqlTableSchema[]): string[] {
-  const { root } = analyzeKqlTree(text, tables);
+  return outputColumnsOf(analyzeKqlTree(text, tables));
+}
+
+/** kqlOutputColumns from an analysis made already. */
+function outputColumnsOf({ root }: KqlAnalysedTree): string[] {
   const statements = root.child('Statements');
   const last = statements?.children.at(-1);
   const expression = last?.children[0]?.child('Expression');
@@ -241,10 +245,12 @@ export function defenderRuleFiles(rule: PackagedRule, tables: readonly KqlTableS
     const plan = customDetectionQuery(rule);
     if (plan.ok) {
       detectionQuery = plan.query;
-      for (const d of validateKql(plan.query.text, tables)) {
+      // One analysis both validates the variant and gives its output columns.
+      const analysed = analyzeKqlTree(plan.query.text, tables);
+      for (const d of kqlAnalysisDiagnostics(analysed)) {
         problems.at(rule, ['match'], `custom detection query for Defender XDR, line ${d.line} col ${d.col}: ${d.code}: ${d.message}`);
       }
-      check = checkCustomDetection(kqlOutputColumns(plan.query.text, tables));
+      check = checkCustomDetection(outputColumnsOf(analysed));
     } else check = { ok: false, reason: plan.reason };
     const period = detectionPeriod(rule.schedule ?? 3600, rule.lookback);
     if (!period) problems.at(rule, ['lookback'], `lookback ${doc.lookback} is longer than any Defender custom detection reads (30 days)`);
