@@ -1,51 +1,117 @@
-// Issue 9, workload 2: the content build at scale. 1,000 rules are generated from the shapes of
-// the bundled rules (three log sources; filters with lists, wildcards, regexes, CIDRs and entry
-// tests; per-event tables, aggregations over bins, conditional aggregates, having), each with
-// its tests and fixtures, into a temporary content folder. Timed in phases in this process, then
-// end to end through the CLI as a user runs it; the bundled content's own `detc test` and
-// `detc build` are timed too.
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Issue 9, workload 2: the content build at scale. 1,000 rules are generated from a seed with
+// the differential fuzzer's rule generator (test/fuzz/arbitraries.ts: selections with every
+// modifier, conditions, per-event tables, aggregations over bins, conditional aggregates,
+// having, order, limit) over every bundled log source, each with tests whose expectations are
+// the reference evaluator's rows: its own generated events, another rule's events, and bundled
+// fixture files of its log source. Written into a temporary content folder, then timed in phases
+// in this process (validation and replay together, rule by rule, as `detc build` runs them, with
+// the cost of each rule), and end to end through the CLI as a user runs it; the bundled
+// content's own `detc test` and `detc build` are timed too. Deterministic: the same seed gives
+// the same rules, tests and counts.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import fc from 'fast-check';
+import { stringify } from 'yaml';
 import { buildDistFiles } from '../../generators/build.ts';
-import { findRuleFiles, loadCatalog } from '../../generators/catalog.ts';
+import { loadCatalog, type Catalog, type CompiledRule } from '../../generators/catalog.ts';
 import { writeDist } from '../../generators/dist-writer.ts';
+import { buildQuery } from '../../generators/ir/build.ts';
+import { evaluateQuery } from '../../generators/ir/evaluator.ts';
 import { kusto } from '../../generators/kql/language-service.ts';
+import { loadLogSources } from '../../generators/logsources/loader.ts';
+import type { LogSource } from '../../generators/logsources/types.ts';
 import { projectPath } from '../../generators/paths.ts';
-import { validateGeneratedQueries } from '../../generators/query-validation.ts';
+import { checkGeneratedQueries } from '../../generators/query-validation.ts';
 import { replayEngines } from '../../generators/replay/engines.ts';
-import { replayCatalog } from '../../generators/replay/harness.ts';
+import { checkEvent, loadFixtureFile, type CanonicalEvent } from '../../generators/rules/fixtures.ts';
+import { parseRuleText } from '../../generators/rules/loader.ts';
+import { fuzzCase, type FuzzCase } from '../fuzz/arbitraries.ts';
+import { ruleFile } from '../fuzz/cases.ts';
 
 const RULES = 1000;
+const SEED = 9;
 
-/** A deterministic UUID (v4 layout) for synthetic rule n. */
-function syntheticId(n: number): string {
-  const hex = (n * 2654435761 >>> 0).toString(16).padStart(8, '0');
-  return `${hex}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+/** One rule's tests as the rule file writes them, and the events the reference evaluates. */
+interface SyntheticTest {
+  readonly name: string;
+  readonly events: readonly Record<string, unknown>[] | string;
+  readonly canonical: readonly CanonicalEvent[];
+  readonly now: number;
 }
 
-/** Content folder with `count` rules made from the bundled rules, renamed and re-identified. */
-export function writeSyntheticContent(count: number): string {
+/**
+ * A content folder with `count` rules generated from `seed`: rule n is the fuzzer's rule for the
+ * n-th log source in turn (its own sample, seed + n), a detection when its lookback is long
+ * enough to schedule (5 minutes or more, for Sentinel), else a hunt. Its tests: its own events,
+ * the events of the log source's next rule, and one or two of the log source's fixture files
+ * (each with the rule's own `now`, so some of their events fall in the lookback and some not).
+ */
+export function writeSyntheticContent(count: number, seed = SEED): string {
   const root = mkdtempSync(join(tmpdir(), 'detc-bench-content-'));
   cpSync(projectPath('schemas'), join(root, 'schemas'), { recursive: true });
   cpSync(projectPath('samples'), join(root, 'samples'), { recursive: true });
-  const templates = findRuleFiles(projectPath()).map((file) => ({ name: basename(file).replace(/\.ya?ml$/, ''), text: readFileSync(file, 'utf8') }));
   mkdirSync(join(root, 'detections', 'synthetic'), { recursive: true });
+  const logsources = loadLogSources(join(root, 'schemas', 'logsources'));
+  const sources = [...logsources.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+  const fixtures = new Map(sources.map((source) => [source.name, readdirSync(join(root, 'samples', source.name)).filter((f) => f.endsWith('.jsonl')).sort().map((f) => {
+    const file = `samples/${source.name}/${f}`;
+    return { file, events: loadFixtureFile(join(root, file), file, source).events };
+  })]));
+  // Cases per log source, drawn once: rule n is case ⌊n / sources⌋ of its source.
+  const perSource = Math.ceil(count / sources.length) + 1;
+  const cases = new Map(sources.map((source, i) => [source.name, fc.sample(fuzzCase(source), { seed: seed * 7919 + i, numRuns: perSource })]));
   for (let n = 0; n < count; n++) {
-    const template = templates[n % templates.length]!;
-    const name = `${template.name}-${String(n).padStart(4, '0')}`;
-    const text = template.text
-      .replace(/^id: .*$/m, `id: ${syntheticId(n)}`)
-      .replace(/^name: .*$/m, `name: ${name}`)
-      .replace(/^title: (.*)$/m, (_, title: string) => `title: ${JSON.stringify(`${title.replace(/^["']|["']$/g, '')} (synthetic ${n})`)}`)
-      // A distinct row cap per rule (above any fixture's rows) so no two rules share query text.
-      .replace(/^limit: .*\n/m, '')
-      .replace(/\n*$/, `\nlimit: ${5000 + n}\n`);
-    writeFileSync(join(root, 'detections', 'synthetic', `${name}.yml`), text);
+    const source = sources[n % sources.length]!;
+    const k = Math.floor(n / sources.length);
+    const own = cases.get(source.name)![k]!;
+    const next = cases.get(source.name)![k + 1]!;
+    const files = fixtures.get(source.name)!;
+    const tests: SyntheticTest[] = [
+      { name: 'its own events', events: own.events, canonical: [], now: own.now },
+      { name: "another rule's events", events: next.events, canonical: [], now: next.now },
+      ...files.filter((_, i) => i === k % files.length || (n % 2 === 1 && i === (k + 1) % files.length)).map((f) => {
+        const latest = f.events.reduce((m, e) => Math.max(m, typeof e.timestamp === 'number' ? e.timestamp : 0), 0);
+        return { name: `the events of ${f.file}`, events: f.file, canonical: f.events, now: latest + 1000 };
+      }),
+    ];
+    const name = `synthetic-${source.name.replace(/_/g, '-')}-${String(n).padStart(4, '0')}`;
+    writeFileSync(join(root, 'detections', 'synthetic', `${name}.yml`), syntheticRule(source, logsources, own, tests, name));
   }
   return root;
+}
+
+function syntheticRule(source: LogSource, logsources: ReadonlyMap<string, LogSource>, c: FuzzCase, tests: readonly SyntheticTest[], name: string): string {
+  const lookback = String(c.rule.lookback);
+  const detection = /^(5m|1h|1d)$/.test(lookback);
+  const document = {
+    ...ruleFile(source, c, name),
+    title: `Synthetic rule ${name.slice('synthetic-'.length)}`,
+    kind: detection ? 'detection' : 'hunt',
+    ...(detection ? { schedule: lookback } : {}),
+    tests: [] as unknown[],
+  };
+  // The rule as the loader and builder see it, to compute each test's expected rows.
+  const parsed = parseRuleText(stringify({ ...document, tests: [{ name: 'x', events: [], expect: { rows: 0 } }] }), `${name}.yml`);
+  const query = parsed.rule && buildQuery(parsed.rule, logsources).query;
+  if (!query) throw new Error(`synthetic rule ${name} does not compile: ${parsed.diagnostics.map((d) => d.message).join('; ')}`);
+  document.tests = tests.map((t) => {
+    const events = typeof t.events === 'string' ? t.canonical : canonicalEvents(source, t.events);
+    const rows = evaluateQuery(query, events, t.now);
+    return { name: t.name, events: t.events, now: new Date(t.now).toISOString(), expect: { rows: rows.length, ...(rows.length ? { equals: rows } : {}) } };
+  });
+  return stringify(document);
+}
+
+/** Inline events as the catalog loads them (checked and typed against the log source). */
+function canonicalEvents(source: LogSource, events: readonly Record<string, unknown>[]): CanonicalEvent[] {
+  return events.map((raw) => {
+    const event = checkEvent(raw, source, (message) => { throw new Error(`synthetic event: ${message}`); });
+    if (!event) throw new Error('synthetic event refused');
+    return event;
+  });
 }
 
 function timed<T>(run: () => T): { value: T; ms: number } {
@@ -54,15 +120,45 @@ function timed<T>(run: () => T): { value: T; ms: number } {
   return { value, ms: performance.now() - started };
 }
 
-/** Wall time of one `detc` command in a fresh process (what a user or CI waits for). */
-function cli(root: string, ...args: string[]): number {
+/** Wall time and peak RSS of one `detc` command in a fresh process (what a user or CI waits for). */
+function cli(root: string, ...args: string[]): { ms: number; rssMb: number } {
   const started = performance.now();
-  execFileSync(process.execPath, [projectPath('bin/detc.js'), '--root', root, ...args], { stdio: 'pipe' });
-  return performance.now() - started;
+  const report = 'data:text/javascript,process.on("exit",()=>process.stderr.write("\\ndetc-bench-maxrss="+process.resourceUsage().maxRSS))';
+  const run = spawnSync(process.execPath, ['--import', report, projectPath('bin/detc.js'), '--root', root, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const ms = performance.now() - started;
+  if (run.status !== 0) throw new Error(`detc ${args.join(' ')} exited ${run.status}: ${run.stderr.slice(0, 2000)}`);
+  return { ms, rssMb: Number(/detc-bench-maxrss=(\d+)/.exec(run.stderr)?.[1] ?? 0) / 1024 };
 }
 
-export function benchContentBuild(): Record<string, string> {
-  const root = writeSyntheticContent(RULES);
+/** Validation and replay rule by rule, as `detc build` runs them, timing each rule. */
+function checkEachRule(catalog: Catalog): { ms: number; perRule: Array<{ rule: CompiledRule; ms: number }>; diagnostics: number; replays: number; failed: number } {
+  const engines = replayEngines();
+  const perRule: Array<{ rule: CompiledRule; ms: number }> = [];
+  let diagnostics = 0;
+  let replays = 0;
+  let failed = 0;
+  for (const rule of catalog.rules) {
+    const { value, ms } = timed(() => checkGeneratedQueries({ ...catalog, rules: [rule] }, { engines }));
+    perRule.push({ rule, ms });
+    diagnostics += value.diagnostics.length;
+    replays += value.outcomes.length;
+    failed += value.outcomes.filter((o) => o.failures.length).length;
+  }
+  return { ms: perRule.reduce((sum, r) => sum + r.ms, 0), perRule, diagnostics, replays, failed };
+}
+
+/** Mean, median, 90th percentile and the slowest rule of per-rule times, for one shape of rule. */
+function spread(label: string, times: ReadonlyArray<{ rule: CompiledRule; ms: number }>): string {
+  if (!times.length) return `${label}: none`;
+  const sorted = [...times].sort((a, b) => a.ms - b.ms);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.ms.toFixed(1);
+  const mean = times.reduce((sum, t) => sum + t.ms, 0) / times.length;
+  const slowest = sorted.at(-1)!;
+  return `${label} (${times.length}): mean ${mean.toFixed(1)}, median ${at(0.5)}, p90 ${at(0.9)}, max ${slowest.ms.toFixed(1)} ms (${slowest.rule.document.name}, ${slowest.rule.tests.length} tests)`;
+}
+
+export function benchContentBuild(count = RULES): Record<string, string> {
+  const root = writeSyntheticContent(count);
   const bundled = mkdtempSync(join(tmpdir(), 'detc-bench-bundled-'));
   for (const dir of ['schemas', 'samples', 'detections']) cpSync(projectPath(dir), join(bundled, dir), { recursive: true });
   try {
@@ -71,29 +167,34 @@ export function benchContentBuild(): Record<string, string> {
     if (catalog.value.diagnostics.length) throw new Error(`synthetic content does not load: ${catalog.value.diagnostics[0]!.message}`);
     const rules = catalog.value.rules.length;
     const tests = catalog.value.rules.reduce((n, r) => n + r.tests.length, 0);
-    const validate = timed(() => validateGeneratedQueries(catalog.value));
-    const replay = timed(() => replayCatalog(catalog.value, { engines: replayEngines() }));
-    const failed = replay.value.filter((o) => o.failures.length).length;
+    const matching = catalog.value.rules.reduce((n, r) => n + r.tests.filter((t) => (t.expect.rows ?? 0) > 0).length, 0);
+    const summarized = catalog.value.rules.filter((r) => r.query.summarize).length;
+    const check = checkEachRule(catalog.value);
     const build = timed(() => buildDistFiles(catalog.value));
     const write = timed(() => writeDist(join(root, 'dist'), build.value));
-    const total = load.ms + catalog.ms + validate.ms + replay.ms + build.ms + write.ms;
+    const total = load.ms + catalog.ms + check.ms + build.ms + write.ms;
     const perRule = (ms: number) => `${(ms / rules).toFixed(2)} ms/rule`;
+    const peakRss = process.resourceUsage().maxRSS / 1024;
 
     const cliBuild = cli(root, 'build');
     const bundledTest = cli(bundled, 'test');
     const bundledBuild = cli(bundled, 'build');
     return {
-      'synthetic content': `${rules} rules, ${tests} tests, ${replay.value.length} replays (${failed} failed)`,
+      'synthetic content': `${rules} rules (seed ${SEED}; ${summarized} aggregating, ${rules - summarized} per-event; ${catalog.value.rules.filter((r) => r.document.kind === 'detection').length} detections), ${tests} tests (${matching} expecting rows), ${check.replays} replays (${check.failed} failed)`,
       'Kusto language service load': `${load.ms.toFixed(0)} ms`,
-      'load (YAML, schema, IR)': `${catalog.ms.toFixed(0)} ms (${perRule(catalog.ms)})`,
-      'validate (Kusto + SPL)': `${validate.ms.toFixed(0)} ms (${perRule(validate.ms)}; ${validate.value.length} diagnostics)`,
-      'replay (reference + 3 targets)': `${replay.ms.toFixed(0)} ms (${perRule(replay.ms)})`,
+      'load (YAML, schema, IR, fixtures)': `${catalog.ms.toFixed(0)} ms (${perRule(catalog.ms)})`,
+      'validate + replay (Kusto + SPL, reference + 3 targets)': `${check.ms.toFixed(0)} ms (${perRule(check.ms)}; ${check.diagnostics} diagnostics)`,
+      'per rule, validate + replay (ms)': [
+        spread('all', check.perRule),
+        spread('aggregating', check.perRule.filter((r) => r.rule.query.summarize)),
+        spread('per-event', check.perRule.filter((r) => !r.rule.query.summarize)),
+      ].join('; '),
       'render + package artifacts': `${build.ms.toFixed(0)} ms (${perRule(build.ms)}; ${build.value.size} files)`,
       'write dist/': `${write.ms.toFixed(0)} ms`,
-      'total in process': `${(total / 1000).toFixed(1)} s (${perRule(total)}), peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
-      'detc build, 1,000 rules (CLI)': `${(cliBuild / 1000).toFixed(1)} s`,
-      'detc test, bundled content (CLI)': `${(bundledTest / 1000).toFixed(1)} s`,
-      'detc build, bundled content (CLI)': `${(bundledBuild / 1000).toFixed(1)} s`,
+      'total in process': `${(total / 1000).toFixed(1)} s (${perRule(total)}), peak RSS ${peakRss.toFixed(0)} MB (generating the content included)`,
+      [`detc build, ${rules.toLocaleString('en')} rules (CLI)`]: `${(cliBuild.ms / 1000).toFixed(1)} s, peak RSS ${cliBuild.rssMb.toFixed(0)} MB`,
+      'detc test, bundled content (CLI)': `${(bundledTest.ms / 1000).toFixed(1)} s`,
+      'detc build, bundled content (CLI)': `${(bundledBuild.ms / 1000).toFixed(1)} s`,
     };
   } finally {
     rmSync(root, { recursive: true, force: true });
