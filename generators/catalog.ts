@@ -83,13 +83,29 @@ export function loadCatalog(root: string, paths?: readonly string[]): Catalog {
     if (clashName) diagnostics.push(error(rule.yaml.locate(['name']), `duplicate name: ${clashName} has the same name`));
     byId.set(id, file);
     byName.set(name, file);
-    const built = buildQuery(rule, logsources);
-    diagnostics.push(...built.diagnostics);
-    if (!built.query) continue;
-    const tests = loadTests(root, rule, built.query.logsource, diagnostics);
-    rules.push({ file, source: rule, document: rule.document, query: built.query, tests });
+    const compiled = compileRule(root, file, rule, logsources, diagnostics);
+    if (compiled) rules.push(compiled);
   }
   return { root, logsources, rules, diagnostics };
+}
+
+/**
+ * One rule file as loadCatalog compiles it (query and tests), without the checks across files
+ * (duplicate ids and names): for a worker thread given rules the caller loaded already.
+ */
+export function loadCompiledRule(root: string, absolute: string, logsources: ReadonlyMap<string, LogSource>, diagnostics: Diagnostic[]): CompiledRule | undefined {
+  const file = shown(root, absolute);
+  const loaded = loadRuleFile(absolute, file);
+  diagnostics.push(...loaded.diagnostics);
+  return loaded.rule && compileRule(root, file, loaded.rule, logsources, diagnostics);
+}
+
+function compileRule(root: string, file: string, rule: RuleSource, logsources: ReadonlyMap<string, LogSource>, diagnostics: Diagnostic[]): CompiledRule | undefined {
+  const built = buildQuery(rule, logsources);
+  diagnostics.push(...built.diagnostics);
+  if (!built.query) return undefined;
+  const tests = loadTests(root, rule, built.query.logsource, diagnostics);
+  return { file, source: rule, document: rule.document, query: built.query, tests };
 }
 
 function loadTests(root: string, rule: RuleSource, logsource: LogSource, diagnostics: Diagnostic[]): RuleTest[] {

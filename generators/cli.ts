@@ -15,7 +15,8 @@ import { formatCoverage, ruleCoverage } from './replay/coverage.ts';
 import { readExport } from './replay/exports.ts';
 import { runQueryFile } from './query-runs.ts';
 import { evaluateQuery, type ResultRow } from './ir/evaluator.ts';
-import { checkGeneratedQueries, validateGeneratedQueries } from './query-validation.ts';
+import { checkGeneratedQueriesInParallel } from './parallel-checks.ts';
+import { validateGeneratedQueries } from './query-validation.ts';
 import { validateQueryFile } from './query-files.ts';
 import { connectionFromEnv } from './splunk-rest/client.ts';
 import { askSplunkToParse } from './splunk-rest/search-parser.ts';
@@ -78,9 +79,9 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
     .command('build')
     .description('validate every rule, run its tests, and write dist/ (atomically: on any error dist/ is left as it was)')
     .option('--check', 'write nothing; fail (exit 1) if dist/ differs from what the build would write')
-    .action((options: { check?: boolean }) => {
+    .action(async (options: { check?: boolean }) => {
       const catalog = load();
-      const { diagnostics: invalid, outcomes } = checkGeneratedQueries(catalog, { engines: replayEngines() });
+      const { diagnostics: invalid, outcomes } = await checkGeneratedQueriesInParallel(catalog);
       report(invalid);
       const failed = outcomes.filter((o) => o.failures.length);
       for (const f of failed) io.err(`${f.rule.file}: test '${f.test.name}' failed on ${f.target}: ${f.failures.join('; ')}\n`);
@@ -117,10 +118,10 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .addOption(new Option('-t, --target <targets...>', 'limit the targets replayed (the reference always runs)').choices([...TARGETS]))
     .option('--coverage', 'also print which selections and having clauses the tests saw both true and false')
-    .action((rules: string[], options: { reporter: ReporterName; output?: string; target?: TargetName[]; coverage?: boolean }) => {
+    .action(async (rules: string[], options: { reporter: ReporterName; output?: string; target?: TargetName[]; coverage?: boolean }) => {
       const startedAt = new Date();
       const catalog = load(rules.length ? rules.map((r) => resolveRule(root(), r)) : undefined);
-      const { diagnostics: invalid, outcomes } = checkGeneratedQueries(catalog, { engines: replayEngines(), targets: options.target });
+      const { diagnostics: invalid, outcomes } = await checkGeneratedQueriesInParallel(catalog, { ...(options.target ? { targets: options.target } : {}) });
       if (options.reporter === 'pretty') report(invalid);
       const text = formatReport(options.reporter, { outcomes, diagnostics: invalid, version: DETC_VERSION, startedAt });
       if (options.output) writeFileSync(options.output, text);

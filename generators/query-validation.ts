@@ -7,6 +7,7 @@
 // `detc build` and `detc test` check rule by rule (checkGeneratedQueries): each query is
 // rendered once, and Kusto's analysis of a KQL query (most of the cost) serves both its
 // validation and its replay; only one rule's analyses are held at a time.
+import { performance } from 'node:perf_hooks';
 import type { Catalog, CompiledRule } from './catalog.ts';
 import { error, warning, type Diagnostic } from './diagnostics.ts';
 import { kqlAnalysisDiagnostics, kqlQueryTables } from './kql/validate.ts';
@@ -19,12 +20,12 @@ import type { RenderedQuery } from './targets/rendered.ts';
 const KQL_TARGETS = ['defender', 'sentinel'] as const;
 
 /** Diagnostics by target, in the order they are reported: Defender, Sentinel, then Splunk (each in rule order). */
-type ByTarget = Record<TargetName, Diagnostic[]>;
+export type DiagnosticsByTarget = Record<TargetName, Diagnostic[]>;
 
 export function validateGeneratedQueries(catalog: Catalog): Diagnostic[] {
-  const found: ByTarget = { defender: [], sentinel: [], splunk: [] };
+  const found: DiagnosticsByTarget = { defender: [], sentinel: [], splunk: [] };
   for (const rule of catalog.rules) validateRule(rule, renderAll(rule), found);
-  return [...found.defender, ...found.sentinel, ...found.splunk];
+  return reported([found]);
 }
 
 /**
@@ -33,22 +34,38 @@ export function validateGeneratedQueries(catalog: Catalog): Diagnostic[] {
  * order, as calling one after the other.
  */
 export function checkGeneratedQueries(catalog: Catalog, options: ReplayOptions = {}): { diagnostics: Diagnostic[]; outcomes: TestOutcome[] } {
-  const found: ByTarget = { defender: [], sentinel: [], splunk: [] };
-  const outcomes: TestOutcome[] = [];
   const macros = replayMacros(catalog);
-  for (const rule of catalog.rules) {
-    const renderings = renderAll(rule);
-    validateRule(rule, renderings, found);
-    for (const outcome of replayRule(rule, options, macros, renderings)) outcomes.push(outcome);
-  }
-  return { diagnostics: [...found.defender, ...found.sentinel, ...found.splunk], outcomes };
+  const checks = catalog.rules.map((rule) => checkRule(rule, options, macros));
+  return { diagnostics: reported(checks.map((c) => c.diagnostics)), outcomes: checks.flatMap((c) => c.outcomes) };
+}
+
+export interface RuleCheck {
+  readonly diagnostics: DiagnosticsByTarget;
+  readonly outcomes: TestOutcome[];
+  /** Wall time of the check. */
+  readonly ms: number;
+}
+
+/** One rule's share of checkGeneratedQueries: its queries rendered once, validated, then its tests replayed. */
+export function checkRule(rule: CompiledRule, options: ReplayOptions, macros: ReadonlyMap<string, string>): RuleCheck {
+  const started = performance.now();
+  const diagnostics: DiagnosticsByTarget = { defender: [], sentinel: [], splunk: [] };
+  const renderings = renderAll(rule);
+  validateRule(rule, renderings, diagnostics);
+  const outcomes = replayRule(rule, options, macros, renderings);
+  return { diagnostics, outcomes, ms: performance.now() - started };
+}
+
+/** Rules' diagnostics (in rule order) in the order they are reported. */
+export function reported(byRule: readonly DiagnosticsByTarget[]): Diagnostic[] {
+  return (['defender', 'sentinel', 'splunk'] as const).flatMap((target) => byRule.flatMap((found) => found[target]));
 }
 
 function renderAll(rule: CompiledRule): Map<TargetName, RenderedQuery | Error> {
   return new Map((['defender', 'sentinel', 'splunk'] as const).map((target) => [target, renderOrError(rule, target)]));
 }
 
-function validateRule(rule: CompiledRule, renderings: ReadonlyMap<TargetName, RenderedQuery | Error>, found: ByTarget): void {
+function validateRule(rule: CompiledRule, renderings: ReadonlyMap<TargetName, RenderedQuery | Error>, found: DiagnosticsByTarget): void {
   const rendered = (target: TargetName): RenderedQuery => {
     const query = renderings.get(target)!;
     if (query instanceof Error) throw query;

@@ -4,8 +4,8 @@
 // having, order, limit) over every bundled log source, each with tests whose expectations are
 // the reference evaluator's rows: its own generated events, another rule's events, and bundled
 // fixture files of its log source. Written into a temporary content folder, then timed in phases
-// in this process (validation and replay together, rule by rule, as `detc build` runs them, with
-// the cost of each rule), and end to end through the CLI as a user runs it; the bundled
+// in this process (validation and replay together, rule by rule on every core, as `detc build`
+// runs them, with the cost of each rule), and end to end through the CLI as a user runs it; the bundled
 // content's own `detc test` and `detc build` are timed too. Deterministic: the same seed gives
 // the same rules, tests and counts.
 import { spawnSync } from 'node:child_process';
@@ -24,8 +24,7 @@ import { kusto } from '../../generators/kql/language-service.ts';
 import { loadLogSources } from '../../generators/logsources/loader.ts';
 import type { LogSource } from '../../generators/logsources/types.ts';
 import { projectPath } from '../../generators/paths.ts';
-import { checkGeneratedQueries } from '../../generators/query-validation.ts';
-import { replayEngines } from '../../generators/replay/engines.ts';
+import { checkGeneratedQueriesInParallel, checkThreads } from '../../generators/parallel-checks.ts';
 import { checkEvent, loadFixtureFile, type CanonicalEvent } from '../../generators/rules/fixtures.ts';
 import { parseRuleText } from '../../generators/rules/loader.ts';
 import { fuzzCase, type FuzzCase } from '../fuzz/arbitraries.ts';
@@ -130,21 +129,23 @@ function cli(root: string, ...args: string[]): { ms: number; rssMb: number } {
   return { ms, rssMb: Number(/detc-bench-maxrss=(\d+)/.exec(run.stderr)?.[1] ?? 0) / 1024 };
 }
 
-/** Validation and replay rule by rule, as `detc build` runs them, timing each rule. */
-function checkEachRule(catalog: Catalog): { ms: number; perRule: Array<{ rule: CompiledRule; ms: number }>; diagnostics: number; replays: number; failed: number } {
-  const engines = replayEngines();
-  const perRule: Array<{ rule: CompiledRule; ms: number }> = [];
-  let diagnostics = 0;
-  let replays = 0;
-  let failed = 0;
-  for (const rule of catalog.rules) {
-    const { value, ms } = timed(() => checkGeneratedQueries({ ...catalog, rules: [rule] }, { engines }));
-    perRule.push({ rule, ms });
-    diagnostics += value.diagnostics.length;
-    replays += value.outcomes.length;
-    failed += value.outcomes.filter((o) => o.failures.length).length;
-  }
-  return { ms: perRule.reduce((sum, r) => sum + r.ms, 0), perRule, diagnostics, replays, failed };
+/** Validation and replay as `detc build` runs them (rule by rule, on every core), with each rule's time. */
+async function checkAsBuildDoes(catalog: Catalog): Promise<{ ms: number; perRule: Array<{ rule: CompiledRule; ms: number }>; diagnostics: number; replays: number; failed: number; byWorkers: number }> {
+  const { value, ms } = await timedAsync(() => checkGeneratedQueriesInParallel(catalog));
+  return {
+    ms,
+    perRule: catalog.rules.map((rule, i) => ({ rule, ms: value.ruleMs[i]! })),
+    diagnostics: value.diagnostics.length,
+    replays: value.outcomes.length,
+    failed: value.outcomes.filter((o) => o.failures.length).length,
+    byWorkers: value.byWorkers,
+  };
+}
+
+async function timedAsync<T>(run: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const started = performance.now();
+  const value = await run();
+  return { value, ms: performance.now() - started };
 }
 
 /** Mean, median, 90th percentile and the slowest rule of per-rule times, for one shape of rule. */
@@ -157,7 +158,7 @@ function spread(label: string, times: ReadonlyArray<{ rule: CompiledRule; ms: nu
   return `${label} (${times.length}): mean ${mean.toFixed(1)}, median ${at(0.5)}, p90 ${at(0.9)}, max ${slowest.ms.toFixed(1)} ms (${slowest.rule.document.name}, ${slowest.rule.tests.length} tests)`;
 }
 
-export function benchContentBuild(count = RULES): Record<string, string> {
+export async function benchContentBuild(count = RULES): Promise<Record<string, string>> {
   const root = writeSyntheticContent(count);
   const bundled = mkdtempSync(join(tmpdir(), 'detc-bench-bundled-'));
   for (const dir of ['schemas', 'samples', 'detections']) cpSync(projectPath(dir), join(bundled, dir), { recursive: true });
@@ -169,12 +170,13 @@ export function benchContentBuild(count = RULES): Record<string, string> {
     const tests = catalog.value.rules.reduce((n, r) => n + r.tests.length, 0);
     const matching = catalog.value.rules.reduce((n, r) => n + r.tests.filter((t) => (t.expect.rows ?? 0) > 0).length, 0);
     const summarized = catalog.value.rules.filter((r) => r.query.summarize).length;
-    const check = checkEachRule(catalog.value);
+    const check = await checkAsBuildDoes(catalog.value);
     const build = timed(() => buildDistFiles(catalog.value));
     const write = timed(() => writeDist(join(root, 'dist'), build.value));
     const total = load.ms + catalog.ms + check.ms + build.ms + write.ms;
     const perRule = (ms: number) => `${(ms / rules).toFixed(2)} ms/rule`;
     const peakRss = process.resourceUsage().maxRSS / 1024;
+    const threads = checkThreads(catalog.value.rules.length);
 
     const cliBuild = cli(root, 'build');
     const bundledTest = cli(bundled, 'test');
@@ -183,8 +185,8 @@ export function benchContentBuild(count = RULES): Record<string, string> {
       'synthetic content': `${rules} rules (seed ${SEED}; ${summarized} aggregating, ${rules - summarized} per-event; ${catalog.value.rules.filter((r) => r.document.kind === 'detection').length} detections), ${tests} tests (${matching} expecting rows), ${check.replays} replays (${check.failed} failed)`,
       'Kusto language service load': `${load.ms.toFixed(0)} ms`,
       'load (YAML, schema, IR, fixtures)': `${catalog.ms.toFixed(0)} ms (${perRule(catalog.ms)})`,
-      'validate + replay (Kusto + SPL, reference + 3 targets)': `${check.ms.toFixed(0)} ms (${perRule(check.ms)}; ${check.diagnostics} diagnostics)`,
-      'per rule, validate + replay (ms)': [
+      [`validate + replay (Kusto + SPL, reference + 3 targets; ${threads} threads)`]: `${check.ms.toFixed(0)} ms (${perRule(check.ms)}; ${check.byWorkers} rules checked by workers; ${check.diagnostics} diagnostics)`,
+      'per rule, validate + replay (ms, on its thread)': [
         spread('all', check.perRule),
         spread('aggregating', check.perRule.filter((r) => r.rule.query.summarize)),
         spread('per-event', check.perRule.filter((r) => !r.rule.query.summarize)),
