@@ -28,7 +28,20 @@ export function rawPrefilterOf(root: KqlSyntaxNode, table: string, stringColumns
   }
   if (needs.length === 0) return null;
   const regexes = needs.map((any) => new RegExp(any.map(escapeRegex).join('|'), 'i'));
-  return (line) => PASS_ALWAYS.test(line) || regexes.every((re) => re.test(line));
+  const test = (line: string): boolean => PASS_ALWAYS.test(line) || regexes.every((re) => re.test(line));
+  needsOfTest.set(test, needs);
+  return test;
+}
+
+const needsOfTest = new WeakMap<(line: string) => boolean, readonly (readonly string[])[]>();
+
+/**
+ * What a test from rawPrefilterOf looks for, as data: every group must have one of its values in
+ * the line (case-insensitively), unless the line holds a backslash, U+0130 or U+212A. For a
+ * reader that tests lines where the closure cannot go (worker threads).
+ */
+export function rawPrefilterNeeds(test: (line: string) => boolean): readonly (readonly string[])[] | undefined {
+  return needsOfTest.get(test);
 }
 
 function references(node: KqlSyntaxNode, name: string): number {

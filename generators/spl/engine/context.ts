@@ -57,6 +57,11 @@ export interface CompiledPipeline {
    * through without being held and sorted newest first.
    */
   readonly orderFree: boolean;
+  /**
+   * The base search's raw pre-filter as data (SearchFilter.rawNeeds), when it is the only search
+   * that reads the events (no subsearch): an event failing it is never in the result.
+   */
+  readonly rawNeeds: readonly (readonly string[])[] | null;
 }
 
 /** A non-generating command: wraps the sink after it. */

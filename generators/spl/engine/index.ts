@@ -54,6 +54,13 @@ export interface SplResult {
 export interface CompiledSpl {
   /** Whether events given as a non-array iterable stream through once, unheld (the result does not depend on their order). */
   readonly streams: boolean;
+  /**
+   * Groups of values the `_raw` JSON of an event must hold, one of each group compared
+   * case-insensitively, for the event to be in the result (events whose fields all come from
+   * `_raw`; a `_raw` with a backslash, U+0130 or U+212A is exempt): a reader of JSON Lines may
+   * drop other lines unread. Null: no such test.
+   */
+  readonly rawNeeds: readonly (readonly string[])[] | null;
   run(events: Iterable<InputEvent>, options: Omit<SplRunOptions, 'macros' | 'eventtypes'>): SplResult;
 }
 
@@ -90,6 +97,7 @@ export function compileSpl(search: string, options: Pick<SplRunOptions, 'macros'
   const pipeline = compiler.compilePipeline(ast);
   return {
     streams: pipeline.orderFree,
+    rawNeeds: pipeline.rawNeeds,
     run: (events, runOptions) => {
       clock.now = runOptions.now / 1000;
       // An array is searched newest first, as Splunk does. Any other iterable streams through

@@ -42,11 +42,12 @@ export class EngineCompiler implements CompileContext {
     const [first, ...rest] = pipeline.commands;
     if (first === undefined) throw runErrorAt(this, 'empty search', pipeline.span);
     const compiledBefore = ++this.pipelines;
-    const source = this.sourceOf(first);
+    const { run: source, filter } = this.sourceOf(first);
     const stages = rest.map((c) => this.stage(c));
     const noSubsearch = this.pipelines === compiledBefore;
     return {
       orderFree: noSubsearch && first.kind === 'search' && orderFree(rest),
+      rawNeeds: noSubsearch && filter ? filter.rawNeeds : null,
       run: (env, sink) => {
         let chain: Sink = sink;
         for (let i = stages.length - 1; i >= 0; i--) chain = stages[i]!.instantiate(env, chain);
@@ -73,15 +74,15 @@ export class EngineCompiler implements CompileContext {
   }
 
   /** The first command: what produces the rows. */
-  private sourceOf(cmd: Command): CompiledPipeline['run'] {
+  private sourceOf(cmd: Command): { run: CompiledPipeline['run']; filter?: SearchFilter } {
     this.checkTail(cmd);
     const name = cmd.name.toLowerCase();
     if (cmd.kind === 'search') {
       const filter = compileSearchFilter(cmd.query, this, 'base');
-      return eventsSource(filter, this);
+      return { run: eventsSource(filter, this), filter };
     }
-    if (cmd.kind === 'options' && name === 'makeresults') return makeresultsSource(cmd.options, this);
-    if (cmd.kind === 'inputlookup') return inputlookupSource(cmd, this);
+    if (cmd.kind === 'options' && name === 'makeresults') return { run: makeresultsSource(cmd.options, this) };
+    if (cmd.kind === 'inputlookup') return { run: inputlookupSource(cmd, this) };
     const scope = OUT_OF_SCOPE[name];
     if (scope) throw unsupportedAt(this, scope, commandNameSpan(this, cmd.span));
     if (cmd.kind === 'from') throw unsupportedAt(this, `from ${cmd.datasetType} (datasets are out of scope)`, commandNameSpan(this, cmd.span));

@@ -36,6 +36,8 @@ export interface SearchFilter {
    * Splunk's index plays this part. Null when the search gives none.
    */
   readonly rawPrefilter: ((raw: string) => boolean) | null;
+  /** The prefilter as data: every group must hold one of its lower-case ASCII values (null: none). */
+  readonly rawNeeds: readonly (readonly string[])[] | null;
   readonly earliest: TimeBound | null;
   readonly latest: TimeBound | null;
   /** Matches every event: no predicate to run. */
@@ -60,9 +62,11 @@ export function compileSearchFilter(expr: SearchExpr | null, ctx: CompileContext
     tests.push(compileNode(c, ctx));
   }
   const and = combineAnd(tests);
+  const needs = rawNeeds(conjuncts);
   return {
     bind: (env) => and(env),
-    rawPrefilter: rawPrefilter(conjuncts),
+    rawPrefilter: needs && rawPrefilter(needs),
+    rawNeeds: needs,
     earliest: bounds.earliest,
     latest: bounds.latest,
     matchesAll: tests.length === 0,
@@ -73,7 +77,8 @@ export function compileSearchFilter(expr: SearchExpr | null, ctx: CompileContext
 const VERBATIM = /^[A-Za-z0-9 ._@:,;+=#()-]+$/;
 const RAW_METADATA = new Set(['index', 'sourcetype', 'source', 'host', 'eventtype', 'tag', 'splunk_server', 'linecount', 'punct']);
 
-function rawPrefilter(conjuncts: readonly SearchExpr[]): ((raw: string) => boolean) | null {
+/** Groups of values an event's `_raw` must hold (one of each group, case-insensitively), or null. */
+function rawNeeds(conjuncts: readonly SearchExpr[]): string[][] | null {
   const needs: string[][] = [];
   const alternatives = (e: SearchExpr): string[] | null => {
     switch (e.kind) {
@@ -111,7 +116,10 @@ function rawPrefilter(conjuncts: readonly SearchExpr[]): ((raw: string) => boole
     const a = alternatives(c);
     if (a !== null && a.length > 0) needs.push(a);
   }
-  if (needs.length === 0) return null;
+  return needs.length === 0 ? null : needs;
+}
+
+function rawPrefilter(needs: readonly (readonly string[])[]): (raw: string) => boolean {
   // The needles are ASCII (VERBATIM): a case-insensitive regex finds them as lowercasing the
   // text would, except that U+0130 and U+212A (K, the Kelvin sign) lowercase to ASCII letters;
   // text with either takes the slow path. One regex per conjunct, no copy of the text.
