@@ -81,7 +81,7 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
     .option('--check', 'write nothing; fail (exit 1) if dist/ differs from what the build would write')
     .action(async (options: { check?: boolean }) => {
       const catalog = load();
-      const { diagnostics: invalid, outcomes } = await checkGeneratedQueriesInParallel(catalog);
+      const { diagnostics: invalid, outcomes } = await checkGeneratedQueriesInParallel(catalog, { packaging: true });
       report(invalid);
       const failed = outcomes.filter((o) => o.failures.length);
       for (const f of failed) io.err(`${f.rule.file}: test '${f.test.name}' failed on ${f.target}: ${f.failures.join('; ')}\n`);

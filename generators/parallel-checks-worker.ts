@@ -18,7 +18,7 @@ try {
   // caller checks what is left).
   const logsources = loadLogSources(join(data.root, 'schemas', 'logsources'));
   const next = new Int32Array(data.next);
-  const replay = { engines: replayEngines(), ...(data.targets ? { targets: data.targets } : {}) };
+  const replay = { engines: replayEngines(), ...(data.targets ? { targets: data.targets } : {}), packaging: data.packaging === true };
   const macros = new Map(data.macros);
   for (let i = Atomics.add(next, 0, 1); i < data.files.length; i = Atomics.add(next, 0, 1)) {
     const diagnostics: Diagnostic[] = [];
@@ -29,6 +29,7 @@ try {
       index: i,
       diagnostics: check.diagnostics,
       outcomes: check.outcomes.map((o) => ({ test: rule.tests.indexOf(o.test), target: o.target, failures: o.failures, rows: o.rows, durationMs: o.durationMs })),
+      ...(check.customDetection ? { customDetection: check.customDetection } : {}),
       ms: check.ms,
     });
   }

@@ -14,6 +14,7 @@ import type { Catalog } from './catalog.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import type { TargetName } from './logsources/types.ts';
 import { checkRule, reported, type DiagnosticsByTarget, type RuleCheck } from './query-validation.ts';
+import { keepCustomDetectionAhead, type CustomDetectionAhead } from './package/defender.ts';
 import { replayEngines } from './replay/engines.ts';
 import { replayMacros, type ReplayTarget, type TestOutcome } from './replay/harness.ts';
 import type { ResultRow } from './ir/evaluator.ts';
@@ -21,6 +22,8 @@ import type { ResultRow } from './ir/evaluator.ts';
 export interface ParallelCheckOptions {
   /** Limit the targets replayed (every target is still validated). */
   readonly targets?: readonly TargetName[];
+  /** As checkGeneratedQueries' option: analyse custom detection queries ahead of packaging. */
+  readonly packaging?: boolean;
   /** Threads in all, this one included (default: the machine's cores, at most 4). */
   readonly threads?: number;
   /** Below this many rules, only this thread works (default 100). */
@@ -44,6 +47,7 @@ export interface CheckWorkerData {
   /** The rule files, absolute, in the catalog's order. */
   readonly files: readonly string[];
   readonly targets?: readonly TargetName[];
+  readonly packaging?: boolean;
   /** The Splunk macros replay defines (replayMacros of the whole catalog). */
   readonly macros: ReadonlyArray<readonly [string, string]>;
   /** Int32 [next rule index], shared by every thread. */
@@ -55,6 +59,7 @@ export interface SentRuleCheck {
   readonly index: number;
   readonly diagnostics: DiagnosticsByTarget;
   readonly outcomes: ReadonlyArray<{ readonly test: number; readonly target: ReplayTarget; readonly failures: readonly string[]; readonly rows: readonly ResultRow[]; readonly durationMs: number }>;
+  readonly customDetection?: CustomDetectionAhead;
   readonly ms: number;
 }
 
@@ -73,13 +78,13 @@ export function checkThreads(rules: number, options: Pick<ParallelCheckOptions, 
 export async function checkGeneratedQueriesInParallel(catalog: Catalog, options: ParallelCheckOptions = {}): Promise<ParallelCheckResult> {
   const rules = catalog.rules;
   const threads = checkThreads(rules.length, options);
-  const replay = { engines: replayEngines(), ...(options.targets ? { targets: options.targets } : {}) };
+  const replay = { engines: replayEngines(), ...(options.targets ? { targets: options.targets } : {}), packaging: options.packaging === true };
   const macros = replayMacros(catalog);
   const checks: Array<RuleCheck | undefined> = new Array(rules.length);
   const next = new Int32Array(new SharedArrayBuffer(4));
 
   const workers = threads > 1
-    ? Array.from({ length: threads - 1 }, () => startWorker({ root: catalog.root, files: rules.map((r) => resolve(catalog.root, r.file)), ...(options.targets ? { targets: options.targets } : {}), macros: [...macros], next: next.buffer as SharedArrayBuffer }))
+    ? Array.from({ length: threads - 1 }, () => startWorker({ root: catalog.root, files: rules.map((r) => resolve(catalog.root, r.file)), ...(options.targets ? { targets: options.targets } : {}), packaging: options.packaging === true, macros: [...macros], next: next.buffer as SharedArrayBuffer }))
     : [];
   // This thread takes rules as the workers do; a rule a worker could not check is checked here
   // afterwards (so an error it raises is raised here, as checkGeneratedQueries would).
@@ -94,11 +99,13 @@ export async function checkGeneratedQueriesInParallel(catalog: Catalog, options:
       checks[sent.index] = {
         diagnostics: sent.diagnostics,
         outcomes: sent.outcomes.map((o) => ({ rule, test: rule.tests[o.test]!, target: o.target, failures: o.failures, rows: o.rows, durationMs: o.durationMs })),
+        ...(sent.customDetection ? { customDetection: sent.customDetection } : {}),
         ms: sent.ms,
       };
     }
   }
   const done = checks.map((check, i) => check ?? checkRule(rules[i]!, replay, macros));
+  for (const check of done) if (check.customDetection) keepCustomDetectionAhead(check.customDetection);
   return { diagnostics: reported(done.map((c) => c.diagnostics)), outcomes: done.flatMap((c) => c.outcomes), ruleMs: done.map((c) => c.ms), byWorkers };
 }
 

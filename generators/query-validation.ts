@@ -12,6 +12,7 @@ import type { Catalog, CompiledRule } from './catalog.ts';
 import { error, warning, type Diagnostic } from './diagnostics.ts';
 import { kqlAnalysisDiagnostics, kqlQueryTables } from './kql/validate.ts';
 import type { TargetName } from './logsources/types.ts';
+import { analyseCustomDetectionAhead, keepCustomDetectionAhead, type CustomDetectionAhead } from './package/defender.ts';
 import { kqlAnalysisOf } from './replay/engines.ts';
 import { renderOrError, replayMacros, replayRule, type ReplayOptions, type TestOutcome } from './replay/harness.ts';
 import { validateSpl } from './spl/validate.ts';
@@ -33,27 +34,41 @@ export function validateGeneratedQueries(catalog: Catalog): Diagnostic[] {
  * renderings and Kusto analyses between the two: the same diagnostics and outcomes, in the same
  * order, as calling one after the other.
  */
-export function checkGeneratedQueries(catalog: Catalog, options: ReplayOptions = {}): { diagnostics: Diagnostic[]; outcomes: TestOutcome[] } {
+export function checkGeneratedQueries(catalog: Catalog, options: CheckOptions = {}): { diagnostics: Diagnostic[]; outcomes: TestOutcome[] } {
   const macros = replayMacros(catalog);
   const checks = catalog.rules.map((rule) => checkRule(rule, options, macros));
+  for (const check of checks) if (check.customDetection) keepCustomDetectionAhead(check.customDetection);
   return { diagnostics: reported(checks.map((c) => c.diagnostics)), outcomes: checks.flatMap((c) => c.outcomes) };
+}
+
+export interface CheckOptions extends ReplayOptions {
+  /**
+   * The rules are about to be packaged (`detc build`): also analyse each detection's Defender
+   * custom detection query now, on the thread that checks the rule, for packaging to take
+   * (keepCustomDetectionAhead) instead of analysing it again.
+   */
+  readonly packaging?: boolean;
 }
 
 export interface RuleCheck {
   readonly diagnostics: DiagnosticsByTarget;
   readonly outcomes: TestOutcome[];
+  /** With `packaging`: the rule's custom detection query analysed ahead, for the caller to keep. */
+  readonly customDetection?: CustomDetectionAhead;
   /** Wall time of the check. */
   readonly ms: number;
 }
 
 /** One rule's share of checkGeneratedQueries: its queries rendered once, validated, then its tests replayed. */
-export function checkRule(rule: CompiledRule, options: ReplayOptions, macros: ReadonlyMap<string, string>): RuleCheck {
+export function checkRule(rule: CompiledRule, options: CheckOptions, macros: ReadonlyMap<string, string>): RuleCheck {
   const started = performance.now();
   const diagnostics: DiagnosticsByTarget = { defender: [], sentinel: [], splunk: [] };
   const renderings = renderAll(rule);
   validateRule(rule, renderings, diagnostics);
   const outcomes = replayRule(rule, options, macros, renderings);
-  return { diagnostics, outcomes, ms: performance.now() - started };
+  const defender = renderings.get('defender')!;
+  const customDetection = options.packaging && !(defender instanceof Error) ? analyseCustomDetectionAhead(rule, defender) : undefined;
+  return { diagnostics, outcomes, ...(customDetection ? { customDetection } : {}), ms: performance.now() - started };
 }
 
 /** Rules' diagnostics (in rule order) in the order they are reported. */

@@ -15,8 +15,10 @@
 // account of the group's user set. The variant is validated with Kusto's language service and
 // its output columns are read from Kusto's own analysis; a rule for which no correct variant
 // exists gets no JSON, and its .kql header says why.
-import { analyzeKqlTree, type KqlAnalysedTree, type KqlTableSchema } from '../kql/language-service.ts';
-import { kqlAnalysisDiagnostics, kqlTablesFor } from '../kql/validate.ts';
+import type { CompiledRule } from '../catalog.ts';
+import { analyzeKqlTree, type KqlAnalysedTree, type KqlDiagnostic, type KqlTableSchema } from '../kql/language-service.ts';
+import { kqlAnalysisDiagnostics, kqlQueryTables } from '../kql/validate.ts';
+import type { RenderedQuery } from '../targets/rendered.ts';
 import { profileOf } from '../logsources/loader.ts';
 import { tacticPascalCase } from './attack.ts';
 import type { PackageContent, PackagedRule, PackageProblems } from './model.ts';
@@ -138,7 +140,7 @@ const DEVICE_COLUMNS = ['DeviceId', 'DeviceName'] as const;
  *     DeviceName in the same arg_max (so the alert's device and its event key belong together).
  * Anything else has no correct variant: the reason says why.
  */
-export function customDetectionQuery(rule: PackagedRule): CustomDetectionPlan {
+export function customDetectionQuery(rule: Pick<PackagedRule, 'logsource'> & { readonly queries: Pick<PackagedRule['queries'], 'defender'>; readonly compiled: Pick<CompiledRule, 'query'> }): CustomDetectionPlan {
   const profile = profileOf(rule.logsource, 'defender');
   const hunting = rule.queries.defender;
   const table = profile.table!;
@@ -245,12 +247,11 @@ export function defenderRuleFiles(rule: PackagedRule, tables: readonly KqlTableS
     const plan = customDetectionQuery(rule);
     if (plan.ok) {
       detectionQuery = plan.query;
-      // One analysis both validates the variant and gives its output columns.
-      const analysed = analyzeKqlTree(plan.query.text, tables);
-      for (const d of kqlAnalysisDiagnostics(analysed)) {
+      const analysis = customDetectionAnalysis(plan.query.text, tables);
+      for (const d of analysis.diagnostics) {
         problems.at(rule, ['match'], `custom detection query for Defender XDR, line ${d.line} col ${d.col}: ${d.code}: ${d.message}`);
       }
-      check = checkCustomDetection(outputColumnsOf(analysed));
+      check = checkCustomDetection(analysis.columns);
     } else check = { ok: false, reason: plan.reason };
     const period = detectionPeriod(rule.schedule ?? 3600, rule.lookback);
     if (!period) problems.at(rule, ['lookback'], `lookback ${doc.lookback} is longer than any Defender custom detection reads (30 days)`);
@@ -293,12 +294,70 @@ export function defenderRuleFiles(rule: PackagedRule, tables: readonly KqlTableS
 export function defenderFiles(content: PackageContent, problems: PackageProblems): { files: Map<string, string>; byRule: Map<string, DefenderRuleFiles> } {
   const files = new Map<string, string>();
   const byRule = new Map<string, DefenderRuleFiles>();
-  const tables = kqlTablesFor(content.logsources, 'defender');
   for (const rule of content.rules) {
-    const made = defenderRuleFiles(rule, tables, problems);
+    // Against the one table the query reads, as validation analyses the hunting query.
+    const made = defenderRuleFiles(rule, kqlQueryTables(rule.logsource, 'defender', rule.queries.defender.profile), problems);
     byRule.set(rule.doc.name, made);
     files.set(`defender/${rule.doc.name}.kql`, made.kql);
     if (made.detectionRule) files.set(`defender/${rule.doc.name}.json`, made.detectionRule);
   }
   return { files, byRule };
+}
+
+/** Kusto's verdict on a custom detection query: plain data (a worker thread can send it). */
+export interface CustomDetectionAnalysis {
+  readonly diagnostics: readonly KqlDiagnostic[];
+  /** The output columns, as Kusto's binder types the last statement. */
+  readonly columns: readonly string[];
+}
+
+/**
+ * Analyses made ahead of packaging (while `detc build` checks each rule, on whichever thread),
+ * by custom detection query and tables; packaging takes each once instead of analysing again.
+ */
+const ahead = new Map<string, CustomDetectionAnalysis>();
+const tableKeys = new WeakMap<readonly KqlTableSchema[], string>();
+
+function analysisKey(text: string, tables: readonly KqlTableSchema[]): string {
+  let key = tableKeys.get(tables);
+  if (key === undefined) tableKeys.set(tables, (key = JSON.stringify(tables)));
+  return `${key}\n${text}`;
+}
+
+/** One Kusto analysis both validates a custom detection query and gives its output columns. */
+function customDetectionAnalysis(text: string, tables: readonly KqlTableSchema[]): CustomDetectionAnalysis {
+  const key = analysisKey(text, tables);
+  const known = ahead.get(key);
+  if (known) {
+    ahead.delete(key);
+    return known;
+  }
+  return analyseCustomDetection(text, tables);
+}
+
+function analyseCustomDetection(text: string, tables: readonly KqlTableSchema[]): CustomDetectionAnalysis {
+  const analysed = analyzeKqlTree(text, tables);
+  return { diagnostics: kqlAnalysisDiagnostics(analysed), columns: outputColumnsOf(analysed) };
+}
+
+export interface CustomDetectionAhead {
+  readonly key: string;
+  readonly analysis: CustomDetectionAnalysis;
+}
+
+/**
+ * For a detection: its custom detection query analysed now, as packaging will analyse it (the
+ * rule's Defender query as rendered, against the table it reads); undefined when it has none.
+ */
+export function analyseCustomDetectionAhead(rule: CompiledRule, defender: RenderedQuery): CustomDetectionAhead | undefined {
+  if (rule.document.kind !== 'detection') return undefined;
+  const plan = customDetectionQuery({ logsource: rule.query.logsource, queries: { defender }, compiled: rule });
+  if (!plan.ok) return undefined;
+  const tables = kqlQueryTables(rule.query.logsource, 'defender', defender.profile);
+  return { key: analysisKey(plan.query.text, tables), analysis: analyseCustomDetection(plan.query.text, tables) };
+}
+
+/** Keeps an analysis made ahead (here or on a worker thread) for packaging to take. */
+export function keepCustomDetectionAhead(made: CustomDetectionAhead): void {
+  ahead.set(made.key, made.analysis);
 }
