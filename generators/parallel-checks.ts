@@ -24,7 +24,7 @@ export interface ParallelCheckOptions {
   readonly targets?: readonly TargetName[];
   /** As checkGeneratedQueries' option: analyse custom detection queries ahead of packaging. */
   readonly packaging?: boolean;
-  /** Threads in all, this one included (default: the machine's cores, at most 4). */
+  /** Threads in all, this one included (default: DETC_THREADS, else the machine's cores, at most 4). */
   readonly threads?: number;
   /** Below this many rules, only this thread works (default 100). */
   readonly minRules?: number;
@@ -72,7 +72,9 @@ export interface CheckWorkerReport {
 /** How many threads check `rules` rules (this one included). */
 export function checkThreads(rules: number, options: Pick<ParallelCheckOptions, 'threads' | 'minRules'> = {}): number {
   if (rules < (options.minRules ?? 100)) return 1;
-  return Math.max(1, Math.min(options.threads ?? Math.min(availableParallelism(), 4), rules));
+  const fromEnvironment = Number(process.env.DETC_THREADS);
+  const threads = options.threads ?? (Number.isInteger(fromEnvironment) && fromEnvironment > 0 ? fromEnvironment : Math.min(availableParallelism(), 4));
+  return Math.max(1, Math.min(threads, rules));
 }
 
 export async function checkGeneratedQueriesInParallel(catalog: Catalog, options: ParallelCheckOptions = {}): Promise<ParallelCheckResult> {
