@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { loadCatalog, type Catalog, findRuleFiles } from './catalog.ts';
+import { loadLogSources } from './logsources/loader.ts';
 import { error, formatDiagnostic, hasErrors, InputError, type Diagnostic } from './diagnostics.ts';
 import { buildDistFiles } from './build.ts';
 import { staleFiles, writeDist } from './dist-writer.ts';
@@ -151,8 +152,11 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
         if (!existsSync(options.events)) throw new UsageError(`no such file: ${options.events}`);
         const now = options.now ? Date.parse(options.now) : undefined;
         if (options.now && Number.isNaN(now)) throw new UsageError(`--now '${options.now}' is not an ISO 8601 time`);
-        const content = loadCatalog(root());
-        const result = await runQueryFile(ruleArg, options.events, { now, table: options.table, logsources: content.logsources, ruleNames: content.rules.map((r) => r.document.name) });
+        // The log sources (macros, tables) and the rules' names (their tuning macros) are all a
+        // query file needs: loading and compiling every rule would cost ≈0.4 s for nothing.
+        const logsources = loadLogSources(join(root(), 'schemas', 'logsources'));
+        const ruleNames = findRuleFiles(root()).map((f) => basename(f).replace(/\.ya?ml$/i, ''));
+        const result = await runQueryFile(ruleArg, options.events, { now, table: options.table, logsources, ruleNames });
         io.err(`${result.read} events; ${result.rows.length} rows\n`);
         io.out(formatRows(result.rows as ResultRow[], result.columns, options.format));
         return;
