@@ -6,8 +6,11 @@ import { compileKql, KqlRunError, KqlUnsupportedError } from './kql/engine/index
 import { kqlTablesFor } from './kql/validate.ts';
 import { profileOf } from './logsources/loader.ts';
 import type { LogSource } from './logsources/types.ts';
-import { isJsonLines, readJsonLines, readRecords, recogniseShape, type ExportRecord } from './replay/exports.ts';
-import { runSpl } from './spl/engine/index.ts';
+import { rawPrefilterNeeds } from './kql/engine/raw-prefilter.ts';
+import { isJsonLines, readRecords, recogniseShape, type ExportRecord } from './replay/exports.ts';
+import { readLines } from './replay/json-lines.ts';
+import { lineFilterTest, looksLikeObject, scanLinesInParallel, scanWorkers, type LineFilter, type ParallelScanOptions, type ScanCounts } from './replay/parallel-scan.ts';
+import { compileSpl } from './spl/engine/index.ts';
 import { SplRunError, SplUnsupportedError } from './spl/engine/errors.ts';
 import { TUNING_MACRO_DEFAULT, tuningMacro } from './targets/spl.ts';
 
@@ -18,6 +21,8 @@ export interface QueryRunOptions {
   readonly ruleNames: readonly string[];
   /** Exports up to this many bytes are read once and held; larger JSON Lines stream (default 64 MiB). */
   readonly heldExportBytes?: number;
+  /** How a large JSON Lines export is read on several threads (worker threads, range size). */
+  readonly scan?: ParallelScanOptions;
 }
 
 export interface QueryRunResult {
@@ -43,22 +48,33 @@ function checked(file: string, { line, record, problem, text }: ExportRecord): R
   return { record: record as Record<string, unknown>, text };
 }
 
+/** One line of a JSON Lines export, parsed. */
+function parsedLine(line: number, text: string): ExportRecord {
+  try {
+    return { line, record: JSON.parse(text), text };
+  } catch (e) {
+    return { line, record: undefined, problem: `not JSON: ${(e as Error).message}` };
+  }
+}
+
 /**
  * The export's records. A small file, a CSV or a JSON array is read once and held. A large JSON
  * Lines file is read as the engine pulls its records, never held: once more beforehand when the
- * run needs its latest time (no --now), which only a full pass can tell.
+ * run needs its latest time (no --now), which only a full pass can tell. Given the query's raw
+ * pre-filter, a large file is read on every core and only the lines the filter keeps are parsed
+ * (a line that is not `{` … `}` is always parsed, so that a broken line is reported).
  */
 interface ExportRecords {
   readonly first: Record<string, unknown> | undefined;
-  /** Epoch milliseconds of the latest record (0 without times), when asked for. */
-  readonly latest: number;
+  /** Epoch milliseconds of the latest record (0 without times): a pass of its own when streaming. */
+  latest(): number;
   /** An array when held, a one-pass stream otherwise. */
-  records(): Iterable<ReadRecord>;
+  records(filter?: LineFilter): Iterable<ReadRecord>;
   /** Records read so far. */
   read(): number;
 }
 
-async function exportRecords(file: string, needLatest: boolean, heldBytes: number): Promise<ExportRecords> {
+async function exportRecords(file: string, heldBytes: number, scan: ParallelScanOptions = {}): Promise<ExportRecords> {
   const latestOf = (records: Iterable<ReadRecord>) => {
     let latest = 0;
     for (const { record } of records) latest = Math.max(latest, timeOf(record) ?? 0);
@@ -67,14 +83,25 @@ async function exportRecords(file: string, needLatest: boolean, heldBytes: numbe
   if (statSync(file).size <= heldBytes || !isJsonLines(file)) {
     const held: ReadRecord[] = [];
     for await (const r of readRecords(file)) held.push(checked(file, r));
-    return { first: held[0]?.record, latest: needLatest ? latestOf(held) : 0, records: () => held, read: () => held.length };
+    return { first: held[0]?.record, latest: () => latestOf(held), records: () => held, read: () => held.length };
   }
   let read = 0;
-  function* stream(): Generator<ReadRecord> {
+  const counts: ScanCounts = { lines: 0, records: 0 };
+  let parallel = false;
+  function* stream(filter?: LineFilter): Generator<ReadRecord> {
     read = 0;
-    for (const r of readJsonLines(file)) {
+    parallel = filter !== undefined && scanWorkers(scan) > 1;
+    if (parallel) {
+      counts.records = 0;
+      for (const { line, text } of scanLinesInParallel(file, filter!, counts, scan)) yield checked(file, parsedLine(line, text));
+      return;
+    }
+    const keeps = filter ? lineFilterTest(filter) : undefined;
+    for (const { line, text } of readLines(file)) {
+      if (text.trim() === '') continue;
       read++;
-      yield checked(file, r);
+      if (keeps && looksLikeObject(text) && !keeps(text)) continue;
+      yield checked(file, parsedLine(line, text));
     }
   }
   let first: Record<string, unknown> | undefined;
@@ -82,7 +109,7 @@ async function exportRecords(file: string, needLatest: boolean, heldBytes: numbe
     first = record;
     break;
   }
-  return { first, latest: needLatest ? latestOf(stream()) : 0, records: stream, read: () => read };
+  return { first, latest: () => latestOf(stream()), records: stream, read: () => (parallel ? counts.records : read) };
 }
 
 const timeOf = (r: Record<string, unknown>): number | undefined => {
@@ -99,8 +126,7 @@ const timeOf = (r: Record<string, unknown>): number | undefined => {
 
 export async function runQueryFile(file: string, eventsFile: string, options: QueryRunOptions): Promise<QueryRunResult> {
   const text = readFileSync(file, 'utf8');
-  const records = await exportRecords(eventsFile, options.now === undefined, options.heldExportBytes ?? HELD_EXPORT_BYTES);
-  const now = options.now ?? records.latest + 1000;
+  const records = await exportRecords(eventsFile, options.heldExportBytes ?? HELD_EXPORT_BYTES, options.scan);
   const at = (line: number, col: number, message: string) => new InputError([error({ file, line, col }, message)]);
   try {
     if (/\.spl$/i.test(file)) {
@@ -120,20 +146,28 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
         return undefined;
       };
       const firstSourcetype = records.first ? sourcetype(records.first) : undefined;
+      const compiled = compileSpl(text, { macros });
+      const now = options.now ?? records.latest() + 1000;
       // _raw is the record as the export wrote it (JSON Lines), or as JSON.
       const event = ({ record: r, text: raw }: ReadRecord) => ('_raw' in r ? r : { _raw: raw ?? JSON.stringify(r), _time: (timeOf(r) ?? 0) / 1000, ...(r.sourcetype || !firstSourcetype ? {} : { sourcetype: firstSourcetype }) });
-      const all = records.records();
+      // The search's pre-filter judges a line by its _raw text; a record that carries a _raw of
+      // its own is an event as it is (its fields are not read from _raw), and always read.
+      const all = records.records(compiled.rawNeeds ? { needs: compiled.rawNeeds, alwaysPass: ['"_raw"'] } : undefined);
       // An array stays an array (searched newest first); a stream streams when the search allows.
       const events = Array.isArray(all) ? all.map(event) : mapped(all, event);
-      const result = runSpl(text, events, { now, macros });
+      const result = compiled.run(events, { now });
       return { columns: [...result.columns], rows: result.rows, read: records.read() };
     }
     const table = options.table ?? /^\s*(?:\/\/[^\n]*\n\s*)*([A-Za-z_][A-Za-z0-9_]*)/.exec(text)?.[1];
     if (!table) throw at(1, 1, 'cannot tell which table the query reads: pass --table');
     const known = [...kqlTablesFor(options.logsources.values(), 'defender'), ...kqlTablesFor(options.logsources.values(), 'sentinel')].find((t) => t.name === table);
     const columns = known?.columns ?? inferColumns(records.first);
-    const all = records.records();
-    const result = compileKql(text, { [table]: { columns } }).run({ [table]: { rows: Array.isArray(all) ? all.map((r) => r.record) : mapped(all, (r) => r.record) } }, { now });
+    const compiled = compileKql(text, { [table]: { columns } });
+    const now = options.now ?? records.latest() + 1000;
+    const prefilter = compiled.rawPrefilter(table);
+    const needs = prefilter && rawPrefilterNeeds(prefilter);
+    const all = records.records(needs ? { needs } : undefined);
+    const result = compiled.run({ [table]: { rows: Array.isArray(all) ? all.map((r) => r.record) : mapped(all, (r) => r.record) } }, { now });
     return { columns: result.columns.map((c) => c.name), rows: result.rows, read: records.read() };
   } catch (e) {
     if (e instanceof SplUnsupportedError || e instanceof SplRunError || e instanceof KqlUnsupportedError || e instanceof KqlRunError) {

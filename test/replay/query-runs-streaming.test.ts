@@ -62,4 +62,41 @@ describe('runQueryFile on a streamed export', () => {
       await expect(run).rejects.toMatchObject({ diagnostics: [{ file: events, line: 3 }] });
     }
   });
+
+  describe('on worker threads, with the query\'s raw pre-filter', () => {
+    const parallel: QueryRunOptions = { ...streamed, scan: { workers: 2, rangeBytes: 256 } };
+    const filtered = [
+      ...splunkExports.map((events) => ({ file: projectPath('dist/splunk/pop-imap-password-spray.spl'), events })),
+      ...samples.map((events) => ({ file: query('legacy.kql', 'T | where client_app in~ ("IMAP4", "POP3") | summarize n = count(), users = dcount(user) by src_ip | order by src_ip asc'), events })),
+      ...samples.map((events) => ({ file: query('legacy.spl', '* client_app IN ("IMAP4", "POP3") | stats count, dc(user) AS users by src_ip'), events })),
+    ];
+
+    it.each(filtered)('$file on $events: the rows it gives on the held records', async ({ file, events }) => {
+      for (const now of [undefined, Date.parse('2026-07-02T00:00:00Z')]) {
+        const options = { now, table: file.endsWith('.kql') ? 'T' : undefined };
+        const want = await runQueryFile(file, events, { ...held, ...options });
+        expect(await runQueryFile(file, events, { ...parallel, ...options })).toEqual(want);
+      }
+    });
+
+    it('names a bad line far into the file, whether or not it holds what the query looks for', async () => {
+      const lines = readFileSync(samples[0]!, 'utf8').trimEnd().split('\n');
+      const many = Array.from({ length: 20 }, () => lines).flat();
+      for (const bad of ['{"client_app": "IMAP4", "oops"', 'a line of text', '[1, 2]']) {
+        const events = query('bad-far.jsonl', [...many.slice(0, 150), '', bad, ...many.slice(150)].join('\r\n'));
+        for (const file of [query('legacy.kql', 'T | where client_app in~ ("IMAP4", "POP3") | count'), query('legacy.spl', '* client_app IN ("IMAP4", "POP3") | stats count')]) {
+          const run = runQueryFile(file, events, { ...parallel, now: Date.parse('2026-07-02T00:00:00Z'), table: 'T' });
+          await expect(run).rejects.toBeInstanceOf(InputError);
+          await expect(run).rejects.toMatchObject({ diagnostics: [{ file: events, line: 152 }] });
+        }
+      }
+    });
+
+    it('counts every record read, kept or not', async () => {
+      const events = samples[2]!;
+      const records = readFileSync(events, 'utf8').split('\n').filter((l) => l.trim() !== '').length;
+      const result = await runQueryFile(query('legacy.kql', 'T | where client_app in~ ("IMAP4", "POP3") | count'), events, { ...parallel, table: 'T', now: 0 });
+      expect(result.read).toBe(records);
+    });
+  });
 });

@@ -1,0 +1,126 @@
+// The parallel JSON Lines scan cuts a file into ranges of whole lines and filters them on worker
+// threads: whatever the cuts, it must give exactly the lines (and line numbers) one reader
+// going through the file with the same filter gives.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readLines } from '../../generators/replay/json-lines.ts';
+import { lineAlignedRanges, lineFilterTest, looksLikeObject, scanLinesInParallel, type LineFilter } from '../../generators/replay/parallel-scan.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'detc-parallel-scan-'));
+let files = 0;
+const file = (content: string | Buffer) => {
+  const path = join(dir, `export-${files++}.jsonl`);
+  writeFileSync(path, content);
+  return path;
+};
+
+const filter: LineFilter = { needs: [['IMAP4', 'POP3'], ['fail']] };
+
+/** What one reader gives: non-blank lines the filter keeps, or that do not look like an object. */
+function expected(path: string, f: LineFilter) {
+  const keeps = lineFilterTest(f);
+  const lines: { line: number; text: string }[] = [];
+  let records = 0;
+  let count = 0;
+  for (const { line, text } of readLines(path)) {
+    count = line;
+    if (text.trim() === '') continue;
+    records++;
+    if (!looksLikeObject(text) || keeps(text)) lines.push({ line, text });
+  }
+  return { lines, counts: { lines: count, records } };
+}
+
+function scanned(path: string, f: LineFilter, workers: number, rangeBytes: number) {
+  const counts = { lines: 0, records: 0 };
+  const lines = [...scanLinesInParallel(path, f, counts, { workers, rangeBytes })];
+  return { lines, counts };
+}
+
+const record = (app: string, result: string, extra = '') => JSON.stringify({ app, result, extra });
+
+describe('lineAlignedRanges', () => {
+  it('cuts only just after a newline, and covers the file', () => {
+    const path = file('{"a":1}\n{"bb":22}\r\n\n{"ccc":"é"}\n{"d":4}');
+    const size = readFileSync(path).length;
+    for (const rangeBytes of [1, 2, 3, 5, 8, 13, 100]) {
+      const ranges = lineAlignedRanges(path, rangeBytes);
+      const bytes = readFileSync(path);
+      expect(ranges[0]![0]).toBe(0);
+      expect(ranges.at(-1)![1]).toBe(size);
+      for (let i = 0; i < ranges.length; i++) {
+        const [start, end] = ranges[i]!;
+        expect(end).toBeGreaterThan(start);
+        if (i > 0) expect(start).toBe(ranges[i - 1]![1]);
+        if (i < ranges.length - 1) expect(bytes[end - 1]).toBe(0x0a);
+      }
+    }
+  });
+
+  it('makes a range longer than asked for a long line', () => {
+    const long = `{"x":"${'y'.repeat(10_000)}"}`;
+    const path = file(`{"a":1}\n${long}\n{"b":2}\n`);
+    const ranges = lineAlignedRanges(path, 8);
+    expect(ranges).toEqual([[0, 8], [8, 8 + long.length + 1], [8 + long.length + 1, 8 + long.length + 1 + 8]]);
+  });
+
+  it('gives no range for an empty file', () => {
+    expect(lineAlignedRanges(file(''), 16)).toEqual([]);
+  });
+});
+
+describe('scanLinesInParallel', () => {
+  const lines = [
+    record('IMAP4', 'fail'), record('Browser', 'fail'), '', record('pop3', 'FAIL'), record('IMAP4', 'ok'),
+    '   ', '{"oops"', record('POP3', 'fail', 'ü日本'), record('Browser', 'fail', 'a\\"b'), record('Browser', 'x', '\u212Aelvin'),
+    record('Browser', 'x', '\u0130'), 'not json at all', record('IMAP4', 'fail', '😀'.repeat(3)), '{"app":"IMAP4"} ', record('imap4', 'fail'),
+  ];
+
+  it.each([
+    ['LF', lines.join('\n')],
+    ['LF, with a final newline', `${lines.join('\n')}\n`],
+    ['CRLF', `${lines.join('\r\n')}\r\n`],
+    ['a byte-order mark', `\uFEFF${lines.join('\n')}`],
+  ])('gives what one reader gives, whatever the cuts and workers (%s)', (_, content) => {
+    const path = file(content);
+    const want = expected(path, filter);
+    expect(want.lines.length).toBeGreaterThan(3);
+    for (const workers of [1, 2, 3]) {
+      for (const rangeBytes of [1, 7, 16, 33, 64, 1 << 20]) {
+        expect(scanned(path, filter, workers, rangeBytes), `${workers} workers, ranges of ${rangeBytes} bytes`).toEqual(want);
+      }
+    }
+  });
+
+  it('decodes a UTF-8 character that a cut would have split, whole', () => {
+    // Every range boundary candidate falls inside the 4-byte emoji of some line.
+    const content = Array.from({ length: 40 }, (_, i) => record('IMAP4', 'fail', `${'x'.repeat(i % 4)}😀é`)).join('\n');
+    const path = file(content);
+    for (const rangeBytes of [2, 3, 5, 9]) {
+      const got = scanned(path, filter, 2, rangeBytes);
+      expect(got.lines.map((l) => l.text)).toEqual(content.split('\n'));
+    }
+  });
+
+  it('works on a file smaller than the worker count, and on an empty file', () => {
+    const one = file(record('IMAP4', 'fail'));
+    expect(scanned(one, filter, 4, 1)).toEqual({ lines: [{ line: 1, text: record('IMAP4', 'fail') }], counts: { lines: 1, records: 1 } });
+    expect(scanned(file(''), filter, 4, 1)).toEqual({ lines: [], counts: { lines: 0, records: 0 } });
+    expect(scanned(file('\n\n'), filter, 4, 1)).toEqual({ lines: [], counts: { lines: 2, records: 0 } });
+  });
+
+  it('keeps lines holding alwaysPass text', () => {
+    const path = file([record('Browser', 'ok'), JSON.stringify({ _raw: 'x', app: 'Browser' })].join('\n'));
+    expect(scanned(path, { ...filter, alwaysPass: ['"_raw"'] }, 2, 4).lines.map((l) => l.line)).toEqual([2]);
+  });
+
+  it('stops its workers when the reader stops early', () => {
+    const path = file(Array.from({ length: 2000 }, () => record('IMAP4', 'fail')).join('\n'));
+    const counts = { lines: 0, records: 0 };
+    let n = 0;
+    for (const _ of scanLinesInParallel(path, filter, counts, { workers: 2, rangeBytes: 64 })) if (++n === 5) break;
+    expect(n).toBe(5);
+  });
+});
