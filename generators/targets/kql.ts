@@ -247,7 +247,15 @@ class KqlSyntax {
         const condition = this.render(a.predicate, true);
         return `dcountif(${this.column(a.field)}, ${nonEmpty(a.field) ? `${condition} and ${this.present(a.field)}` : condition})`;
       }
-      case 'values': return nonEmpty(a.field) ? `make_set_if(${this.column(a.field)}, ${this.present(a.field)})` : `make_set(${this.column(a.field)})`;
+      case 'values': {
+        // values() is a list of text sorted as text (Splunk: lexicographical order), so a number
+        // or bool column is turned to text before make_set: array_sort_asc sorts numbers as
+        // numbers ([7, 443]), the rule's meaning as text (["443", "7"]). tostring(null) is "",
+        // which make_set would keep, so a value that can be missing is guarded.
+        if (!this.nullable(a.field)) return nonEmpty(a.field) ? `make_set_if(${this.column(a.field)}, ${this.present(a.field)})` : `make_set(${this.column(a.field)})`;
+        const text = `tostring(${this.column(a.field)})`;
+        return this.logsource.fields.get(a.field)!.required || impliesPresent(filter, a.field) ? `make_set(${text})` : `make_set_if(${text}, ${this.present(a.field)})`;
+      }
       // sum() needs a number: one kept in a string column is converted (min/max would compare text).
       case 'min': case 'max': case 'sum': case 'avg': return `${a.fn}(${this.numberInString(a.field) ? `${this.logsource.fields.get(a.field)!.type === 'int' ? 'toint' : 'toreal'}(${this.column(a.field)})` : this.column(a.field)})`;
     }
