@@ -9,7 +9,7 @@ import type { LogSource } from './logsources/types.ts';
 import { rawPrefilterNeeds } from './kql/engine/raw-prefilter.ts';
 import { isJsonLines, readRecords, recogniseShape, type ExportRecord } from './replay/exports.ts';
 import { readLines } from './replay/json-lines.ts';
-import { lineFilterTest, looksLikeObject, scanLinesInParallel, scanWorkers, type LineFilter, type ParallelScanOptions, type ScanCounts } from './replay/parallel-scan.ts';
+import { latestTimeInParallel, lineFilterTest, looksLikeObject, scanLinesInParallel, scanWorkers, type LineFilter, type ParallelScanOptions, type ScanCounts } from './replay/parallel-scan.ts';
 import { compileSpl } from './spl/engine/index.ts';
 import { SplRunError, SplUnsupportedError } from './spl/engine/errors.ts';
 import { TUNING_MACRO_DEFAULT, tuningMacro } from './targets/spl.ts';
@@ -42,11 +42,11 @@ interface ReadRecord {
 }
 
 function checked(file: string, { line, record, problem, text }: ExportRecord): ReadRecord {
-  if (problem || record === null || typeof record !== 'object' || Array.isArray(record)) {
-    throw new InputError([error({ file, line, col: 1 }, problem ?? 'each record must be an object')]);
-  }
+  if (problem || record === null || typeof record !== 'object' || Array.isArray(record)) throw badRecord(file, line, problem);
   return { record: record as Record<string, unknown>, text };
 }
+
+const badRecord = (file: string, line: number, problem = 'each record must be an object') => new InputError([error({ file, line, col: 1 }, problem)]);
 
 /** One line of a JSON Lines export, parsed. */
 function parsedLine(line: number, text: string): ExportRecord {
@@ -109,7 +109,13 @@ async function exportRecords(file: string, heldBytes: number, scan: ParallelScan
     first = record;
     break;
   }
-  return { first, latest: () => latestOf(stream()), records: stream, read: () => (parallel ? counts.records : read) };
+  const latest = () => {
+    if (scanWorkers(scan) === 1) return latestOf(stream());
+    const found = latestTimeInParallel(file, TIME_KEYS, scan);
+    if ('bad' in found) throw badRecord(file, found.bad.line, parsedLine(found.bad.line, found.bad.text).problem);
+    return found.latest;
+  };
+  return { first, latest, records: stream, read: () => (parallel ? counts.records : read) };
 }
 
 const timeOf = (r: Record<string, unknown>): number | undefined => {

@@ -1,9 +1,11 @@
 // A worker thread of the parallel JSON Lines scan (parallel-scan.ts): it reads the byte ranges
-// it is given (each a run of whole lines), and sends back, range by range, the lines a query can
-// keep, with their line numbers in the range. Plain JavaScript on purpose: loading TypeScript
-// through tsx in a worker costs about 0.4 s and 20 MB more, and this needs nothing but Node.
+// it is given (each a run of whole lines), and sends back range by range what its task asks.
+// Plain JavaScript on purpose: loading TypeScript through tsx in a worker costs about 0.4 s and
+// 20 MB more, and this needs nothing but Node.
 //
-// A line is sent back when it holds one value of every group of `needs` (ASCII, compared
+// Task `latest`: every line parsed, the latest record time of the range (or its first line that
+// is not a JSON object). Task `filter`: the lines a query can keep, with their line numbers in
+// the range. A line is sent back when it holds one value of every group of `needs` (ASCII, compared
 // case-insensitively, as the engines' raw pre-filters do), or holds a backslash, U+0130, U+212A
 // or one of `alwaysPass` (the pre-filters cannot judge it), or does not look like one JSON object
 // (`{` … `}`: the reader parses it and reports it if it is not JSON). Blank lines are counted as
@@ -18,28 +20,22 @@ const CLOSE = 0x7d;
 const escapeRegex = (s) => s.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
 
 /**
- * @param {{ file: string, units: [number, number][], first: number, step: number, needs: string[][],
- *   alwaysPass: string[], port: import('node:worker_threads').MessagePort, signal: SharedArrayBuffer, lookahead: number }} data
+ * @param {{ task: 'filter' | 'latest', file: string, units: [number, number][], first: number, step: number,
+ *   needs?: string[][], alwaysPass?: string[], timeKeys?: string[],
+ *   port: import('node:worker_threads').MessagePort, signal: SharedArrayBuffer, lookahead: number }} data
  */
-function run({ file, units, first, step, needs, alwaysPass, port, signal, lookahead }) {
+function run(data) {
+  const { file, units, first, step, port, signal, lookahead } = data;
   const shared = new Int32Array(signal);
   const slot = 1 + first;
-  // Candidates are found on the bytes read as Latin-1 (one character a byte, no decoding): an
-  // ASCII value the decoded line holds is there too. A regex finds the first group's values; the
-  // text that exempts a line is rare, and found by indexOf (much faster than one more
-  // alternative): a backslash, U+0130 (UTF-8 C4 B0), U+212A (E2 84 AA), `alwaysPass`.
-  const candidate = new RegExp((needs[0] ?? []).map(escapeRegex).join('|'), 'gi');
-  const special = ['\\', '\xC4\xB0', '\xE2\x84\xAA', ...alwaysPass];
-  const exempt = new RegExp(['[\\\\\u0130\u212a]', ...alwaysPass.map(escapeRegex)].join('|'));
-  const groups = needs.map((any) => new RegExp(any.map(escapeRegex).join('|'), 'i'));
-  const keeps = (text) => exempt.test(text) || groups.every((re) => re.test(text));
+  const scan = data.task === 'latest' ? latestScanner(data.timeKeys ?? []) : filterScanner(data.needs ?? [], data.alwaysPass ?? []);
   const fd = openSync(file, 'r');
   try {
     for (let u = first; u < units.length; u += step) {
       // Never more than `lookahead` ranges ahead of the reader: what waits to be read is bounded.
       for (let consumed = Atomics.load(shared, 0); consumed < u - lookahead; consumed = Atomics.load(shared, 0)) Atomics.wait(shared, 0, consumed);
       const [start, end] = units[u];
-      port.postMessage(scanRange(fd, start, end, candidate, special, keeps));
+      port.postMessage(scan(readRange(fd, start, end), start === 0));
       Atomics.add(shared, slot, 1);
       Atomics.notify(shared, slot);
     }
@@ -52,6 +48,77 @@ function run({ file, units, first, step, needs, alwaysPass, port, signal, lookah
   }
 }
 
+/** One buffer a worker, grown to the longest range: what is kept of a range is copied out of it. */
+let pool = Buffer.alloc(0);
+
+function readRange(fd, start, end) {
+  if (pool.length < end - start) pool = Buffer.allocUnsafe(end - start);
+  const bytes = pool.subarray(0, end - start);
+  for (let at = 0; at < bytes.length;) {
+    const n = readSync(fd, bytes, at, bytes.length - at, start + at);
+    if (n <= 0) throw new Error(`the file is shorter than expected (changed while being read?) at byte ${start + at}`);
+    at += n;
+  }
+  return bytes;
+}
+
+/** Task `latest`: (range bytes, whether the range starts the file) → { lines, records, latest, bad? }. */
+function latestScanner(timeKeys) {
+  // As query-runs.ts reads a record's time.
+  const timeOf = (record) => {
+    for (const key of timeKeys) {
+      const v = record[key];
+      if (typeof v === 'number') return key === '_time' ? v * 1000 : v;
+      if (typeof v === 'string') {
+        const ms = Date.parse(v);
+        if (!Number.isNaN(ms)) return ms;
+      }
+    }
+    return undefined;
+  };
+  return (bytes, startsFile) => {
+    let text = bytes.toString('utf8');
+    if (startsFile && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    let latest = 0;
+    let lines = 0;
+    let records = 0;
+    for (let lineStart = 0; lineStart < text.length;) {
+      let newline = text.indexOf('\n', lineStart);
+      if (newline === -1) newline = text.length;
+      lines++;
+      const line = text.slice(lineStart, newline > lineStart && text.charCodeAt(newline - 1) === CR ? newline - 1 : newline);
+      lineStart = newline + 1;
+      if (line.trim() === '') continue;
+      records++;
+      let record;
+      try {
+        record = JSON.parse(line);
+      } catch {
+        return { lines, records, latest, bad: { at: lines, text: line } };
+      }
+      if (record === null || typeof record !== 'object' || Array.isArray(record)) return { lines, records, latest, bad: { at: lines, text: line } };
+      const t = timeOf(record);
+      if (t !== undefined && t > latest) latest = t;
+    }
+    return { lines, records, latest };
+  };
+}
+
+/** Task `filter`: (range bytes, whether the range starts the file) → { lines, records, kept, at }. */
+function filterScanner(needs, alwaysPass) {
+  // Candidates are found on the bytes read as Latin-1 (one character a byte, no decoding): an
+  // ASCII value the decoded line holds is there too. A regex finds the first group's values; the
+  // text that exempts a line is rare, and found by indexOf (much faster than one more
+  // alternative): a backslash, U+0130 (UTF-8 C4 B0), U+212A (E2 84 AA), `alwaysPass`.
+  const candidate = new RegExp((needs[0] ?? []).map(escapeRegex).join('|'), 'gi');
+  // (`"_raw"` is looked for as `_raw"`: a search starting at every quote would be slow.)
+  const special = ['\\', '\xC4\xB0', '\xE2\x84\xAA', ...alwaysPass.map((t) => t.replace(/^"+(?=.)/, ''))];
+  const exempt = new RegExp(['[\\\\\u0130\u212a]', ...alwaysPass.map(escapeRegex)].join('|'));
+  const groups = needs.map((any) => new RegExp(any.map(escapeRegex).join('|'), 'i'));
+  const keeps = (text) => exempt.test(text) || groups.every((re) => re.test(text));
+  return (bytes, startsFile) => scanRange(bytes, startsFile, candidate, special, keeps);
+}
+
 /** Where the next of `texts` occurs in `text` from `from` on (Infinity: nowhere). */
 function nextOf(text, texts, from) {
   let next = Infinity;
@@ -62,17 +129,7 @@ function nextOf(text, texts, from) {
   return next;
 }
 
-/** One buffer a worker, grown to the longest range: what is kept of a range is copied out of it. */
-let pool = Buffer.alloc(0);
-
-function scanRange(fd, start, end, candidate, special, keeps) {
-  if (pool.length < end - start) pool = Buffer.allocUnsafe(end - start);
-  const bytes = pool.subarray(0, end - start);
-  for (let at = 0; at < bytes.length;) {
-    const n = readSync(fd, bytes, at, bytes.length - at, start + at);
-    if (n <= 0) throw new Error(`the file is shorter than expected (changed while being read?) at byte ${start + at}`);
-    at += n;
-  }
+function scanRange(bytes, startsFile, candidate, special, keeps) {
   const text = bytes.toString('latin1');
   const kept = [];
   const at = [];
@@ -83,7 +140,7 @@ function scanRange(fd, start, end, candidate, special, keeps) {
   let next = match === null ? Infinity : match.index;
   let nextSpecial = nextOf(text, special, 0);
   // A UTF-8 byte-order mark at the start of the file is not part of the first line.
-  let lineStart = start === 0 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  let lineStart = startsFile && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   while (lineStart < text.length) {
     let newline = text.indexOf('\n', lineStart);
     if (newline === -1) newline = text.length;

@@ -29,9 +29,6 @@ export interface ScanCounts {
   records: number;
 }
 
-/** What a worker sends back for one range. */
-type RangeResult = { readonly lines: number; readonly records: number; readonly kept: string[]; readonly at: Int32Array } | { readonly error: string };
-
 const RANGE_BYTES = 512 * 1024;
 const NEWLINE = 0x0a;
 const WORKER = new URL('./line-scan-worker.mjs', import.meta.url);
@@ -98,6 +95,46 @@ export function scanWorkers(options: ParallelScanOptions = {}): number {
  * lines never. `counts` is filled in as ranges are read.
  */
 export function* scanLinesInParallel(file: string, filter: LineFilter, counts: ScanCounts, options: ParallelScanOptions = {}): Generator<TextLine> {
+  let lines = 0;
+  for (const result of rangeResults<FilterResult>(file, { task: 'filter', needs: filter.needs, alwaysPass: filter.alwaysPass ?? [] }, options)) {
+    for (let i = 0; i < result.kept.length; i++) yield { line: lines + result.at[i]!, text: result.kept[i]! };
+    lines += result.lines;
+    counts.lines = lines;
+    counts.records += result.records;
+  }
+}
+
+/** The latest time of a file's records, or its first line that is not a JSON object. */
+export type LatestTime = { readonly latest: number; readonly records: number } | { readonly bad: TextLine };
+
+/**
+ * The latest time (epoch milliseconds, 0 without times) of the records of a JSON Lines file, each
+ * record's time being its first key of `timeKeys` holding a number (epoch milliseconds; seconds
+ * for `_time`) or a date text (Date.parse): every line parsed, on every core. Stops at the first
+ * line that is not a JSON object.
+ */
+export function latestTimeInParallel(file: string, timeKeys: readonly string[], options: ParallelScanOptions = {}): LatestTime {
+  let latest = 0;
+  let lines = 0;
+  let records = 0;
+  for (const result of rangeResults<LatestResult>(file, { task: 'latest', timeKeys }, options)) {
+    if (result.bad) return { bad: { line: lines + result.bad.at, text: result.bad.text } };
+    latest = Math.max(latest, result.latest);
+    lines += result.lines;
+    records += result.records;
+  }
+  return { latest, records };
+}
+
+interface FilterResult { readonly lines: number; readonly records: number; readonly kept: string[]; readonly at: Int32Array }
+interface LatestResult { readonly lines: number; readonly records: number; readonly latest: number; readonly bad?: { readonly at: number; readonly text: string } }
+type Task = { readonly task: 'filter'; readonly needs: LineFilter['needs']; readonly alwaysPass: readonly string[] } | { readonly task: 'latest'; readonly timeKeys: readonly string[] };
+
+/**
+ * Each range's result from the workers, in file order. Range r goes to worker r mod n, and a
+ * worker waits while it is more than n ranges ahead of what has been taken from here.
+ */
+function* rangeResults<T>(file: string, task: Task, options: ParallelScanOptions): Generator<T> {
   const ranges = lineAlignedRanges(file, options.rangeBytes ?? RANGE_BYTES);
   if (ranges.length === 0) return;
   const workers = Math.min(scanWorkers(options), ranges.length);
@@ -108,22 +145,18 @@ export function* scanLinesInParallel(file: string, filter: LineFilter, counts: S
     for (let w = 0; w < workers; w++) {
       const { port1, port2 } = new MessageChannel();
       const worker = new Worker(WORKER, {
-        workerData: { file, units: ranges, first: w, step: workers, needs: filter.needs, alwaysPass: filter.alwaysPass ?? [], port: port2, signal: shared.buffer, lookahead: workers },
+        workerData: { ...task, file, units: ranges, first: w, step: workers, port: port2, signal: shared.buffer, lookahead: workers },
         transferList: [port2],
       });
       worker.on('error', () => {}); // seen as the worker stopping (threadId -1) by receive()
       worker.unref();
       started.push({ worker, port: port1 });
     }
-    let lines = 0;
     for (let r = 0; r < ranges.length; r++) {
       const w = r % workers;
       const result = receive(started[w]!, shared, 1 + w);
-      if ('error' in result) throw new Error(`reading ${file}: ${result.error}`);
-      for (let i = 0; i < result.kept.length; i++) yield { line: lines + result.at[i]!, text: result.kept[i]! };
-      lines += result.lines;
-      counts.lines = lines;
-      counts.records += result.records;
+      if (typeof result === 'object' && result !== null && 'error' in result) throw new Error(`reading ${file}: ${String(result.error)}`);
+      yield result as T;
       Atomics.store(shared, 0, r + 1);
       Atomics.notify(shared, 0);
     }
@@ -136,11 +169,11 @@ export function* scanLinesInParallel(file: string, filter: LineFilter, counts: S
 }
 
 /** The next result of one worker: waits on the shared counter it bumps after each message. */
-function receive({ worker, port }: { worker: Worker; port: MessagePort }, shared: Int32Array, slot: number): RangeResult {
+function receive({ worker, port }: { worker: Worker; port: MessagePort }, shared: Int32Array, slot: number): unknown {
   for (;;) {
     const seen = Atomics.load(shared, slot);
     const message = receiveMessageOnPort(port);
-    if (message) return message.message as RangeResult;
+    if (message) return message.message;
     if (Atomics.wait(shared, slot, seen, 1000) === 'timed-out' && worker.threadId === -1) return { error: 'a scan worker stopped' };
   }
 }

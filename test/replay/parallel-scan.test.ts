@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readLines } from '../../generators/replay/json-lines.ts';
-import { lineAlignedRanges, lineFilterTest, looksLikeObject, scanLinesInParallel, type LineFilter } from '../../generators/replay/parallel-scan.ts';
+import { latestTimeInParallel, lineAlignedRanges, lineFilterTest, looksLikeObject, scanLinesInParallel, type LineFilter } from '../../generators/replay/parallel-scan.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'detc-parallel-scan-'));
 let files = 0;
@@ -122,5 +122,34 @@ describe('scanLinesInParallel', () => {
     let n = 0;
     for (const _ of scanLinesInParallel(path, filter, counts, { workers: 2, rangeBytes: 64 })) if (++n === 5) break;
     expect(n).toBe(5);
+  });
+});
+
+describe('latestTimeInParallel', () => {
+  const keys = ['_time', 'createdDateTime', 'TimeGenerated'];
+  const lines = [
+    JSON.stringify({ createdDateTime: '2026-07-01T10:00:00Z' }), '', JSON.stringify({ TimeGenerated: '2026-07-01T11:30:00Z', note: 'é😀' }),
+    JSON.stringify({ _time: 1782903600.5, createdDateTime: '2030-01-01T00:00:00Z' }), JSON.stringify({ createdDateTime: 'not a time', TimeGenerated: 1782900000000 }),
+    JSON.stringify({ other: 1 }),
+  ];
+
+  it('finds the latest record time whatever the cuts and workers', () => {
+    const path = file(`\uFEFF${lines.join('\r\n')}\r\n`);
+    for (const workers of [1, 2, 3]) {
+      for (const rangeBytes of [1, 10, 50, 1 << 20]) {
+        expect(latestTimeInParallel(path, keys, { workers, rangeBytes })).toEqual({ latest: Date.parse('2026-07-01T11:30:00Z'), records: 5 });
+      }
+    }
+  });
+
+  it('stops at the first line that is not a JSON object, with its number', () => {
+    const path = file([...lines, ...lines, '[1]', ...lines, 'oops'].join('\n'));
+    for (const rangeBytes of [1, 30, 1 << 20]) {
+      expect(latestTimeInParallel(path, keys, { workers: 2, rangeBytes })).toEqual({ bad: { line: 13, text: '[1]' } });
+    }
+  });
+
+  it('gives 0 for an empty file', () => {
+    expect(latestTimeInParallel(file(''), keys, { workers: 2 })).toEqual({ latest: 0, records: 0 });
   });
 });
