@@ -91,10 +91,16 @@ export async function checkGeneratedQueriesInParallel(catalog: Catalog, options:
   // This thread takes rules as the workers do; a rule a worker could not check is checked here
   // afterwards (so an error it raises is raised here, as checkGeneratedQueries would).
   if (options.thisThreadChecks !== false || !workers.length) {
-    for (let i = Atomics.add(next, 0, 1); i < rules.length; i = Atomics.add(next, 0, 1)) checks[i] = checkRule(rules[i]!, replay, macros);
+    try {
+      for (let i = Atomics.add(next, 0, 1); i < rules.length; i = Atomics.add(next, 0, 1)) checks[i] = checkRule(rules[i]!, replay, macros);
+    } catch (e) {
+      // What checkGeneratedQueries would throw: the workers' work is moot.
+      for (const worker of workers) void worker.stop();
+      throw e;
+    }
   }
   let byWorkers = 0;
-  for (const report of await Promise.all(workers)) {
+  for (const report of await Promise.all(workers.map((w) => w.report))) {
     byWorkers += report.checks.length;
     for (const sent of report.checks) {
       const rule = rules[sent.index]!;
@@ -115,15 +121,16 @@ export async function checkGeneratedQueriesInParallel(catalog: Catalog, options:
  * A worker running generators/parallel-checks-worker.ts through tsx (as bin/detc.js runs the
  * CLI), resolving to its report; a worker that dies reports nothing, and its rules are checked here.
  */
-function startWorker(data: CheckWorkerData): Promise<CheckWorkerReport> {
+function startWorker(data: CheckWorkerData): { report: Promise<CheckWorkerReport>; stop: () => Promise<number> } {
   const require = createRequire(import.meta.url);
   const tsx = pathToFileURL(require.resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
   const entry = pathToFileURL(resolve(fileURLToPath(new URL('.', import.meta.url)), 'parallel-checks-worker.ts')).href;
   const worker = new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`, { eval: true, workerData: data });
-  return new Promise((done) => {
+  const report = new Promise<CheckWorkerReport>((done) => {
     let report: CheckWorkerReport = { checks: [] };
     worker.once('message', (message: CheckWorkerReport) => (report = message));
     worker.once('error', (e) => (report = { checks: report.checks, error: e.message }));
     worker.once('exit', () => done(report));
   });
+  return { report, stop: () => worker.terminate() };
 }

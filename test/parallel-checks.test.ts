@@ -28,6 +28,19 @@ describe('checkGeneratedQueriesInParallel', () => {
     expect(new Set(parallel.outcomes.map((o) => o.target))).toEqual(new Set(['reference', 'splunk']));
   }, 60_000);
 
+  it('throws what checkGeneratedQueries throws, and stops the workers', async () => {
+    const broken = {
+      ...catalog,
+      rules: catalog.rules.map((r) => {
+        const source = r.query.logsource;
+        const logsource = { ...source, targets: { ...source.targets, defender: { ...source.targets.defender, defaultProfile: 'no-such-profile' } } };
+        return { ...r, query: { ...r.query, logsource } };
+      }),
+    };
+    expect(() => checkGeneratedQueries(broken, { engines: replayEngines() })).toThrow(/has no defender profile/);
+    await expect(checkGeneratedQueriesInParallel(broken, { threads: 2, minRules: 0 })).rejects.toThrow(/has no defender profile/);
+  }, 60_000);
+
   it('checks small content on this thread alone', () => {
     expect(checkThreads(9)).toBe(1);
     expect(checkThreads(1000, { threads: 2 })).toBe(2);
