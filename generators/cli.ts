@@ -13,7 +13,7 @@ import { compareWithReference, replayMacros, runGeneratedQuery } from './replay/
 import { replayEngines } from './replay/engines.ts';
 import { formatReport, REPORTERS, type ReporterName } from './replay/reporters.ts';
 import { formatCoverage, ruleCoverage } from './replay/coverage.ts';
-import { readExport } from './replay/exports.ts';
+import { describeShape, readExport } from './replay/exports.ts';
 import { runQueryFile } from './query-runs.ts';
 import { evaluateQuery, type ResultRow } from './ir/evaluator.ts';
 import { checkGeneratedQueriesInParallel } from './parallel-checks.ts';
@@ -175,7 +175,7 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
       const latest = events.reduce((m, e) => Math.max(m, e.timestamp as number), 0);
       const at = now ?? latest + 1000;
       const reference = evaluateQuery(rule.query, events, at);
-      io.err(`${events.length} events read as ${shape.kind === 'canonical' ? 'canonical events' : `${shape.target} ${shape.profile.name}`}${skipped ? `, ${skipped} bad records skipped` : ''}; ${reference.length} rows\n`);
+      io.err(`${events.length} events read as ${describeShape(shape)}${skipped ? `, ${skipped} bad records skipped` : ''}; ${reference.length} rows\n`);
       let rows = reference;
       if (options.target) {
         // Each target's generated query runs on the events materialized in its native shape,

@@ -8,7 +8,7 @@ import { compileSchema, validateAgainstSchema } from '../rules/schema-validator.
 import { projectPath } from '../paths.ts';
 import {
   TARGETS, type CanonicalField, type CanonicalType, type KqlType, type LogSource, type LogSourceProfile,
-  type NativeField, type SplunkType, type TargetName, type TargetSource,
+  type LogSourceExport, type NativeField, type SplunkType, type TargetName, type TargetSource,
 } from './types.ts';
 
 interface ProfileDocument {
@@ -20,6 +20,7 @@ interface LogSourceDocument {
   name: string; title: string; description: string;
   fields: Record<string, { type: CanonicalType; description: string; required?: boolean }>;
   targets: Record<TargetName, { default: string; profiles: Record<string, ProfileDocument> }>;
+  exports?: Record<string, { description: string; references?: string[]; fields: Record<string, string>; unavailable?: Record<string, string> }>;
 }
 
 const KQL_TYPES = new Set(['string', 'int', 'long', 'real', 'bool', 'datetime', 'dynamic', 'guid', 'timespan']);
@@ -79,8 +80,21 @@ export function loadLogSourceFile(file: string, displayName = file): LogSource {
     if (!profiles.has(t.default)) problems.push(error(doc.locate(['targets', target, 'default']), `default profile '${t.default}' is not defined`));
     targets[target] = { defaultProfile: t.default, profiles };
   }
+  const exports = new Map<string, LogSourceExport>();
+  for (const [exportName, x] of Object.entries(data.exports ?? {})) {
+    const at = (...rest: string[]) => doc.locate(['exports', exportName, ...rest]);
+    for (const canonical of Object.keys(x.fields)) {
+      if (!fields.has(canonical)) problems.push(error(at('fields', canonical), `'${canonical}' is not a canonical field of ${data.name}`));
+    }
+    const unavailable = new Map(Object.entries(x.unavailable ?? {}));
+    for (const [name, field] of fields) {
+      if (field.required && !(name in x.fields)) problems.push(error(at('fields'), `required canonical field '${name}' has no column in this export`));
+      else if (!(name in x.fields) && !unavailable.has(name)) problems.push(error(at('fields'), `canonical field '${name}' is neither mapped nor listed under unavailable`));
+    }
+    exports.set(exportName, { name: exportName, description: x.description, fields: new Map(Object.entries(x.fields)), unavailable, references: x.references ?? [] });
+  }
   if (problems.length) throw new InputError(problems);
-  return { name: data.name, title: data.title, description: data.description, file: displayName, fields, targets };
+  return { name: data.name, title: data.title, description: data.description, file: displayName, fields, targets, exports };
 }
 
 /**

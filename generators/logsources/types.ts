@@ -62,6 +62,20 @@ export interface TargetSource {
   readonly profiles: ReadonlyMap<string, LogSourceProfile>;
 }
 
+/**
+ * A file people download from a product's portal (e.g. the Entra admin center's sign-in log
+ * CSV): not a query target, only a shape `detc run --events` reads, by its column headers.
+ */
+export interface LogSourceExport {
+  readonly name: string;
+  readonly description: string;
+  /** canonical field name → the column header the file writes. */
+  readonly fields: ReadonlyMap<string, string>;
+  /** canonical field name → why the file does not carry it. */
+  readonly unavailable: ReadonlyMap<string, string>;
+  readonly references: readonly string[];
+}
+
 export interface LogSource {
   readonly name: string;
   readonly title: string;
@@ -69,4 +83,6 @@ export interface LogSource {
   readonly file: string;
   readonly fields: ReadonlyMap<string, CanonicalField>;
   readonly targets: Readonly<Record<TargetName, TargetSource>>;
+  /** Downloads in their own shapes (none: the log source has no declared download). */
+  readonly exports: ReadonlyMap<string, LogSourceExport>;
 }

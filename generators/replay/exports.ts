@@ -1,17 +1,30 @@
 // Exported logs an analyst brings to `detc run`: JSON Lines, a JSON array, or CSV — in the
 // shape of any profile of the rule's log source (Graph signIn objects as the Splunk add-on or
 // a Graph export gives them, Defender advanced-hunting or Sentinel results with their column
-// names, or canonical events). The shape is recognised from the column names; rows are read
-// as a stream and mapped to canonical events through the log source.
+// names, or canonical events), or of a download the log source declares under `exports` (the
+// Entra admin center's sign-in log CSV). The shape is recognised from the column names; rows
+// are read as a stream and mapped to canonical events through the log source.
 import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse';
 import { error, type Diagnostic } from '../diagnostics.ts';
-import type { LogSource, LogSourceProfile, TargetName } from '../logsources/types.ts';
+import type { CanonicalType, LogSource, LogSourceExport, LogSourceProfile, TargetName } from '../logsources/types.ts';
 import { TARGETS } from '../logsources/types.ts';
 import { checkEvent, type CanonicalEvent } from '../rules/fixtures.ts';
 import { readLines } from './json-lines.ts';
 
-export type ExportShape = { readonly kind: 'canonical' } | { readonly kind: 'native'; readonly target: TargetName; readonly profile: LogSourceProfile };
+export type ExportShape =
+  | { readonly kind: 'canonical' }
+  | { readonly kind: 'native'; readonly target: TargetName; readonly profile: LogSourceProfile }
+  | { readonly kind: 'download'; readonly download: LogSourceExport };
+
+/** The shape as `detc run` names it: "canonical events", "defender EntraIdSignInEvents", … */
+export function describeShape(shape: ExportShape): string {
+  switch (shape.kind) {
+    case 'canonical': return 'canonical events';
+    case 'native': return `${shape.target} ${shape.profile.name}`;
+    case 'download': return `download ${shape.download.name}`;
+  }
+}
 
 export interface ExportReadOptions {
   readonly skipBadLines: boolean;
@@ -86,6 +99,10 @@ export function recogniseShape(record: Record<string, unknown>, source: LogSourc
       if (hits > best.hits) best = { shape: { kind: 'native', target, profile }, hits };
     }
   }
+  for (const download of source.exports.values()) {
+    const hits = [...download.fields.values()].filter((column) => keys.has(column)).length;
+    if (hits > best.hits) best = { shape: { kind: 'download', download }, hits };
+  }
   return best.shape;
 }
 
@@ -107,6 +124,14 @@ function readPath(record: Record<string, unknown>, path: string): unknown {
 export function toCanonicalEvent(record: Record<string, unknown>, shape: ExportShape, source: LogSource): Record<string, unknown> {
   if (shape.kind === 'canonical') return record;
   const event: Record<string, unknown> = {};
+  if (shape.kind === 'download') {
+    // A download's cells are text, read by their header; an empty cell is a missing value.
+    for (const [field, column] of shape.download.fields) {
+      const value = record[column];
+      if (value !== undefined && value !== null && value !== '') event[field] = toCanonicalValue(value, source.fields.get(field)!.type);
+    }
+    return event;
+  }
   for (const [field, native] of shape.profile.fields) {
     let value = native.column === '_time' ? readPath(record, shape.profile.rawTimeField ?? '_time') ?? readPath(record, '_time') : readPath(record, native.column);
     const type = source.fields.get(field)!.type;
@@ -118,23 +143,41 @@ export function toCanonicalEvent(record: Record<string, unknown>, shape: ExportS
       value = names!.length ? names!.map((Name, i) => ({ Name, Value: values![i] ?? '' })) : readPath(record, native.column.slice(0, -2));
     }
     if (value === undefined || value === null || value === '') continue;
-    if (type === 'namevalue') {
-      event[field] = value; // the fixture checker reads the {Name, Value} list or its JSON text
-      continue;
-    }
-    if (type === 'datetime') {
-      const n = typeof value === 'number' ? value : /^\d+(\.\d+)?$/.test(String(value)) ? Number(value) : undefined;
-      value = n !== undefined ? new Date(n * (n < 1e11 ? 1000 : 1)).toISOString() : normaliseTime(String(value));
-    } else if (type === 'int' || type === 'real') value = typeof value === 'number' ? value : Number(value);
-    else if (type === 'bool') value = typeof value === 'boolean' ? value : String(value).toLowerCase() === 'true';
-    else if (typeof value !== 'string') value = typeof value === 'object' ? JSON.stringify(value) : String(value);
-    event[field] = value;
+    event[field] = toCanonicalValue(value, type);
   }
   return event;
 }
 
+/**
+ * A native value → the canonical type (the fixture checker then checks it): times to ISO 8601,
+ * numbers and bools from their text. A namevalue list is passed on as it is (the checker reads
+ * the {Name, Value} list or its JSON text).
+ */
+function toCanonicalValue(value: unknown, type: CanonicalType): unknown {
+  switch (type) {
+    case 'namevalue': return value;
+    case 'datetime': {
+      const n = typeof value === 'number' ? value : /^\d+(\.\d+)?$/.test(String(value)) ? Number(value) : undefined;
+      return n !== undefined ? new Date(n * (n < 1e11 ? 1000 : 1)).toISOString() : normaliseTime(String(value));
+    }
+    // Text that is not a number stays text, so the checker names the value it cannot read.
+    case 'int': case 'real': return typeof value === 'number' || String(value).trim() === '' || Number.isNaN(Number(value)) ? value : Number(value);
+    case 'bool': return typeof value === 'boolean' ? value : String(value).toLowerCase() === 'true';
+    case 'string': case 'ip': return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  }
+}
+
+const US_TIME = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),? (\d{1,2}):(\d{2})(?::(\d{2}))? ?([AP]M)$/i;
+
 /** Export tools write times in several ways; give the fixture checker ISO 8601 with a zone. */
 function normaliseTime(text: string): string {
+  const us = US_TIME.exec(text.trim());
+  if (us) {
+    // The portals' en-US display form (month/day/year, 12-hour clock), a time in UTC.
+    const [, month, day, year, hour, minute, second, half] = us;
+    const h = (Number(hour) % 12) + (half!.toUpperCase() === 'PM' ? 12 : 0);
+    return new Date(Date.UTC(Number(year), Number(month) - 1, Number(day), h, Number(minute), Number(second ?? 0))).toISOString();
+  }
   const t = text.trim().replace(' ', 'T');
   const withZone = /(Z|[+-]\d{2}:\d{2})$/.test(t) ? t : `${t}Z`;
   const ms = Date.parse(withZone);
