@@ -9,7 +9,7 @@ import type { LogSource } from './logsources/types.ts';
 import { rawPrefilterNeeds } from './kql/engine/raw-prefilter.ts';
 import { isJsonLines, readRecords, recogniseShape, type ExportRecord } from './replay/exports.ts';
 import { readLines } from './replay/json-lines.ts';
-import { latestTimeInParallel, lineFilterTest, looksLikeObject, scanLinesInParallel, scanWorkers, type LineFilter, type ParallelScanOptions, type ScanCounts } from './replay/parallel-scan.ts';
+import { latestTimeInParallel, lineFilterTest, looksLikeObject, scanLinesInParallel, scanWorkers, type LineFilter, type ParallelScanOptions, type ScanCounts, type ScannedLine } from './replay/parallel-scan.ts';
 import { compileSpl } from './spl/engine/index.ts';
 import { SplRunError, SplUnsupportedError } from './spl/engine/errors.ts';
 import { TUNING_MACRO_DEFAULT, tuningMacro } from './targets/spl.ts';
@@ -70,6 +70,11 @@ interface ExportRecords {
   latest(): number;
   /** An array when held, a one-pass stream otherwise. */
   records(filter?: LineFilter): Iterable<ReadRecord>;
+  /**
+   * A large JSON Lines file on several threads: the lines `filter` keeps, each parsed by a worker
+   * that reads its time (ScannedLine.record). Undefined when the file is held or one thread reads it.
+   */
+  scanned(filter: LineFilter): Iterable<ScannedLine> | undefined;
   /** Records read so far. */
   read(): number;
 }
@@ -83,7 +88,7 @@ async function exportRecords(file: string, heldBytes: number, scan: ParallelScan
   if (statSync(file).size <= heldBytes || !isJsonLines(file)) {
     const held: ReadRecord[] = [];
     for await (const r of readRecords(file)) held.push(checked(file, r));
-    return { first: held[0]?.record, latest: () => latestOf(held), records: () => held, read: () => held.length };
+    return { first: held[0]?.record, latest: () => latestOf(held), records: () => held, scanned: () => undefined, read: () => held.length };
   }
   let read = 0;
   const counts: ScanCounts = { lines: 0, records: 0 };
@@ -115,7 +120,13 @@ async function exportRecords(file: string, heldBytes: number, scan: ParallelScan
     if ('bad' in found) throw badRecord(file, found.bad.line, parsedLine(found.bad.line, found.bad.text).problem);
     return found.latest;
   };
-  return { first, latest, records: stream, read: () => (parallel ? counts.records : read) };
+  const scanned = (filter: LineFilter) => {
+    if (scanWorkers(scan) === 1) return undefined;
+    parallel = true;
+    counts.records = 0;
+    return scanLinesInParallel(file, filter, counts, scan, TIME_KEYS);
+  };
+  return { first, latest, records: stream, scanned, read: () => (parallel ? counts.records : read) };
 }
 
 const timeOf = (r: Record<string, unknown>): number | undefined => {
@@ -158,9 +169,15 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
       const event = ({ record: r, text: raw }: ReadRecord) => ('_raw' in r ? r : { _raw: raw ?? JSON.stringify(r), _time: (timeOf(r) ?? 0) / 1000, ...(r.sourcetype || !firstSourcetype ? {} : { sourcetype: firstSourcetype }) });
       // The search's pre-filter judges a line by its _raw text; a record that carries a _raw of
       // its own is an event as it is (its fields are not read from _raw), and always read.
-      const all = records.records(compiled.rawNeeds ? { needs: compiled.rawNeeds, alwaysPass: ['"_raw"'] } : undefined);
+      const filter = compiled.rawNeeds ? { needs: compiled.rawNeeds, alwaysPass: ['"_raw"'] } : undefined;
+      const scanned = filter && records.scanned(filter);
+      // On several threads, the workers have parsed each kept line and read its time: the event
+      // is the line as _raw (a line that is not an object, or has a _raw, is parsed here).
+      const scannedEvent = ({ line, text: raw, record: r }: ScannedLine) =>
+        r && !r.hasRaw ? { _raw: raw, _time: (r.time ?? 0) / 1000, ...(r.hasSourcetype || !firstSourcetype ? {} : { sourcetype: firstSourcetype }) } : event(checked(eventsFile, parsedLine(line, raw)));
+      const all = scanned ? undefined : records.records(filter);
       // An array stays an array (searched newest first); a stream streams when the search allows.
-      const events = Array.isArray(all) ? all.map(event) : mapped(all, event);
+      const events = all === undefined ? mapped(scanned!, scannedEvent) : Array.isArray(all) ? all.map(event) : mapped(all, event);
       const result = compiled.run(events, { now });
       return { columns: [...result.columns], rows: result.rows, read: records.read() };
     }

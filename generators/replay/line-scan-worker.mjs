@@ -28,7 +28,7 @@ function run(data) {
   const { file, units, first, step, port, signal, lookahead } = data;
   const shared = new Int32Array(signal);
   const slot = 1 + first;
-  const scan = data.task === 'latest' ? latestScanner(data.timeKeys ?? []) : filterScanner(data.needs ?? [], data.alwaysPass ?? []);
+  const scan = data.task === 'latest' ? latestScanner(data.timeKeys ?? []) : filterScanner(data.needs ?? [], data.alwaysPass ?? [], data.timeKeys);
   const fd = openSync(file, 'r');
   try {
     for (let u = first; u < units.length; u += step) {
@@ -62,10 +62,9 @@ function readRange(fd, start, end) {
   return bytes;
 }
 
-/** Task `latest`: (range bytes, whether the range starts the file) → { lines, records, latest, bad? }. */
-function latestScanner(timeKeys) {
-  // As query-runs.ts reads a record's time.
-  const timeOf = (record) => {
+/** A record's time (epoch milliseconds), as query-runs.ts reads it: its first key of `timeKeys` holding a number or a date. */
+function timeReader(timeKeys) {
+  return (record) => {
     for (const key of timeKeys) {
       const v = record[key];
       if (typeof v === 'number') return key === '_time' ? v * 1000 : v;
@@ -76,6 +75,11 @@ function latestScanner(timeKeys) {
     }
     return undefined;
   };
+}
+
+/** Task `latest`: (range bytes, whether the range starts the file) → { lines, records, latest, bad? }. */
+function latestScanner(timeKeys) {
+  const timeOf = timeReader(timeKeys);
   return (bytes, startsFile) => {
     let text = bytes.toString('utf8');
     if (startsFile && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -104,8 +108,11 @@ function latestScanner(timeKeys) {
   };
 }
 
-/** Task `filter`: (range bytes, whether the range starts the file) → { lines, records, kept, at }. */
-function filterScanner(needs, alwaysPass) {
+/**
+ * Task `filter`: (range bytes, whether the range starts the file) → { lines, records, kept, at },
+ * and with `timeKeys` each kept line parsed here: `times` (NaN: none) and `flags` (KEPT_*).
+ */
+function filterScanner(needs, alwaysPass, timeKeys) {
   // Candidates are found on the bytes read as Latin-1 (one character a byte, no decoding): an
   // ASCII value the decoded line holds is there too. A regex finds the first group's values; the
   // text that exempts a line is rare, and found by indexOf (much faster than one more
@@ -116,8 +123,35 @@ function filterScanner(needs, alwaysPass) {
   const exempt = new RegExp(['[\\\\\u0130\u212a]', ...alwaysPass.map(escapeRegex)].join('|'));
   const groups = needs.map((any) => new RegExp(any.map(escapeRegex).join('|'), 'i'));
   const keeps = (text) => exempt.test(text) || groups.every((re) => re.test(text));
-  return (bytes, startsFile) => scanRange(bytes, startsFile, candidate, special, keeps);
+  const timeOf = timeKeys ? timeReader(timeKeys) : undefined;
+  return (bytes, startsFile) => {
+    const result = scanRange(bytes, startsFile, candidate, special, keeps);
+    if (!timeOf) return result;
+    const times = new Float64Array(result.kept.length);
+    const flags = new Uint8Array(result.kept.length);
+    for (let i = 0; i < result.kept.length; i++) {
+      let record;
+      try {
+        record = JSON.parse(result.kept[i]);
+      } catch {
+        flags[i] = KEPT_NOT_AN_OBJECT;
+        continue;
+      }
+      if (record === null || typeof record !== 'object' || Array.isArray(record)) {
+        flags[i] = KEPT_NOT_AN_OBJECT;
+        continue;
+      }
+      times[i] = timeOf(record) ?? NaN;
+      flags[i] = ('_raw' in record ? KEPT_HAS_RAW : 0) | (record.sourcetype ? KEPT_HAS_SOURCETYPE : 0);
+    }
+    return { ...result, times, flags };
+  };
 }
+
+// Flags of a kept line (as parallel-scan.ts reads them).
+const KEPT_NOT_AN_OBJECT = 1;
+const KEPT_HAS_RAW = 2;
+const KEPT_HAS_SOURCETYPE = 4;
 
 /** Where the next of `texts` occurs in `text` from `from` on (Infinity: nowhere). */
 function nextOf(text, texts, from) {

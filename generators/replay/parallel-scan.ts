@@ -89,15 +89,41 @@ export function scanWorkers(options: ParallelScanOptions = {}): number {
   return Math.max(1, options.workers ?? availableParallelism());
 }
 
+/** A line the scan kept. */
+export interface ScannedLine extends TextLine {
+  /**
+   * Asked for (`timeKeys`): what a worker read of the line's record — its time (epoch
+   * milliseconds, as latestTimeInParallel reads it) and whether it has a `_raw` and a truthy
+   * `sourcetype` key. Undefined when the line is not a JSON object (the reader reports it).
+   */
+  readonly record?: { readonly time: number | undefined; readonly hasRaw: boolean; readonly hasSourcetype: boolean };
+}
+
+// Flags of a kept line, as line-scan-worker.mjs sets them.
+const KEPT_NOT_AN_OBJECT = 1;
+const KEPT_HAS_RAW = 2;
+const KEPT_HAS_SOURCETYPE = 4;
+
 /**
  * The lines of `file` that `filter` keeps (and every line that does not look like a JSON object,
  * `{` … `}`, for the reader to report), in file order, with their 1-based line numbers; blank
- * lines never. `counts` is filled in as ranges are read.
+ * lines never. `counts` is filled in as ranges are read. With `timeKeys`, the workers also parse
+ * each kept line and read its time (ScannedLine.record).
  */
-export function* scanLinesInParallel(file: string, filter: LineFilter, counts: ScanCounts, options: ParallelScanOptions = {}): Generator<TextLine> {
+export function* scanLinesInParallel(file: string, filter: LineFilter, counts: ScanCounts, options: ParallelScanOptions = {}, timeKeys?: readonly string[]): Generator<ScannedLine> {
   let lines = 0;
-  for (const result of rangeResults<FilterResult>(file, { task: 'filter', needs: filter.needs, alwaysPass: filter.alwaysPass ?? [] }, options)) {
-    for (let i = 0; i < result.kept.length; i++) yield { line: lines + result.at[i]!, text: result.kept[i]! };
+  for (const result of rangeResults<FilterResult>(file, { task: 'filter', needs: filter.needs, alwaysPass: filter.alwaysPass ?? [], ...(timeKeys ? { timeKeys } : {}) }, options)) {
+    const { kept, at, times, flags } = result;
+    for (let i = 0; i < kept.length; i++) {
+      const line = lines + at[i]!;
+      if (!times || !flags) {
+        yield { line, text: kept[i]! };
+        continue;
+      }
+      const f = flags[i]!;
+      const time = times[i]!;
+      yield { line, text: kept[i]!, ...(f & KEPT_NOT_AN_OBJECT ? {} : { record: { time: Number.isNaN(time) ? undefined : time, hasRaw: (f & KEPT_HAS_RAW) !== 0, hasSourcetype: (f & KEPT_HAS_SOURCETYPE) !== 0 } }) };
+    }
     lines += result.lines;
     counts.lines = lines;
     counts.records += result.records;
@@ -126,9 +152,9 @@ export function latestTimeInParallel(file: string, timeKeys: readonly string[], 
   return { latest, records };
 }
 
-interface FilterResult { readonly lines: number; readonly records: number; readonly kept: string[]; readonly at: Int32Array }
+interface FilterResult { readonly lines: number; readonly records: number; readonly kept: string[]; readonly at: Int32Array; readonly times?: Float64Array; readonly flags?: Uint8Array }
 interface LatestResult { readonly lines: number; readonly records: number; readonly latest: number; readonly bad?: { readonly at: number; readonly text: string } }
-type Task = { readonly task: 'filter'; readonly needs: LineFilter['needs']; readonly alwaysPass: readonly string[] } | { readonly task: 'latest'; readonly timeKeys: readonly string[] };
+type Task = { readonly task: 'filter'; readonly needs: LineFilter['needs']; readonly alwaysPass: readonly string[]; readonly timeKeys?: readonly string[] } | { readonly task: 'latest'; readonly timeKeys: readonly string[] };
 
 /**
  * Each range's result from the workers, in file order. Range r goes to worker r mod n, and a

@@ -153,3 +153,23 @@ describe('latestTimeInParallel', () => {
     expect(latestTimeInParallel(file(''), keys, { workers: 2 })).toEqual({ latest: 0, records: 0 });
   });
 });
+
+describe('scanLinesInParallel with timeKeys', () => {
+  it("reads each kept line's time and keys on the workers", () => {
+    const lines = [
+      JSON.stringify({ app: 'IMAP4', result: 'fail', createdDateTime: '2026-07-01T10:00:00Z' }),
+      JSON.stringify({ app: 'IMAP4', result: 'fail', _raw: 'x', sourcetype: 'st', _time: 1782903600 }),
+      JSON.stringify({ app: 'IMAP4', result: 'fail' }),
+      '{"app": "IMAP4", "result": "fail", oops}',
+    ];
+    const path = file(lines.join('\n'));
+    const counts = { lines: 0, records: 0 };
+    const got = [...scanLinesInParallel(path, { ...filter, alwaysPass: ['"_raw"'] }, counts, { workers: 2, rangeBytes: 16 }, ['_time', 'createdDateTime'])];
+    expect(got).toEqual([
+      { line: 1, text: lines[0], record: { time: Date.parse('2026-07-01T10:00:00Z'), hasRaw: false, hasSourcetype: false } },
+      { line: 2, text: lines[1], record: { time: 1782903600000, hasRaw: true, hasSourcetype: true } },
+      { line: 3, text: lines[2], record: { time: undefined, hasRaw: false, hasSourcetype: false } },
+      { line: 4, text: lines[3] },
+    ]);
+  });
+});
