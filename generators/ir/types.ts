@@ -115,3 +115,16 @@ export function fieldsOf(p: Predicate, into = new Set<string>()): Set<string> {
       return into;
   }
 }
+
+/** The canonical fields a query reads (filter, group keys, aggregates, projection, timestamp). */
+export function usedFields(query: Query): Set<string> {
+  const used = fieldsOf(query.filter);
+  used.add('timestamp');
+  for (const f of query.project ?? []) used.add(f);
+  for (const f of query.summarize?.by ?? []) used.add(f);
+  for (const c of query.summarize?.compute ?? []) {
+    if ('field' in c.aggregate) used.add(c.aggregate.field);
+    if ('predicate' in c.aggregate) fieldsOf(c.aggregate.predicate, used);
+  }
+  return used;
+}

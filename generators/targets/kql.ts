@@ -10,7 +10,7 @@ import type { KqlType, LogSource, LogSourceProfile, NativeField } from '../logso
 import { formatDuration } from '../ir/durations.ts';
 import { patternToRegexSource } from '../ir/patterns.ts';
 import type { Aggregate, FieldTest, HavingExpr, Predicate, Query } from '../ir/types.ts';
-import { WINDOW_COLUMN } from '../ir/types.ts';
+import { fieldsOf, usedFields, WINDOW_COLUMN } from '../ir/types.ts';
 import { kqlStringLiteral } from '../kql/string-literal.ts';
 import type { RenderedQuery } from './rendered.ts';
 
@@ -26,15 +26,31 @@ export function renderKql(query: Query, target: 'defender' | 'sentinel', profile
   const conjuncts = query.filter.kind === 'and' ? query.filter.items : query.filter.kind === 'true' ? [] : [query.filter];
   // Tests of namevalue entries read a bag built per row by mv-apply: the other tests filter first.
   const entryConjuncts = conjuncts.filter((p) => entryFieldsOf(p).size > 0);
+  // Fields read by path from a string column holding JSON: the column is parsed once, after the
+  // tests that do not need it (time, slice, plain columns), and the tests that do follow.
+  const jsonColumns = [...new Set([...usedFields(query)].map((f) => syntax.jsonTextColumn(f)).filter((c) => c !== undefined))].sort();
+  const readsJson = (fields: Iterable<string>) => [...fields].some((f) => syntax.jsonTextColumn(f) !== undefined);
+  const afterParse: string[] = [];
   // Conjuncts joined by `and` are parenthesized: `and` binds tighter than `or`, and a conjunct
   // can render as a disjunction even when it is not an `or` (a negation pushed down by De
   // Morgan, or the null guard `isempty(x) or …` of a negated test). The time test is always there.
-  conditions.push(...conjuncts.filter((p) => !entryConjuncts.includes(p)).map((p) => syntax.render(p, true)));
+  const plain = conjuncts.filter((p) => !entryConjuncts.includes(p));
+  conditions.push(...plain.filter((p) => !readsJson(fieldsOf(p))).map((p) => syntax.render(p, true)));
+  const parseSteps = jsonColumns.map((c) => syntax.parseOnce(c));
+  afterParse.push(...plain.filter((p) => readsJson(fieldsOf(p))).map((p) => syntax.render(p, true)));
   // summarize keeps empty group keys; the rule's meaning drops events without them.
   for (const f of query.summarize?.by ?? []) {
-    if (!query.logsource.fields.get(f)!.required && !impliesPresent(query.filter, f)) conditions.push(syntax.present(f));
+    if (!query.logsource.fields.get(f)!.required && !impliesPresent(query.filter, f)) (readsJson([f]) ? afterParse : conditions).push(syntax.present(f));
   }
+  // The entries' names as terms of the raw column, before mv-apply expands every row: Kusto
+  // answers `has_any` from its term index (https://learn.microsoft.com/kusto/query/has-any-operator),
+  // so rows that cannot hold a tested entry are dropped cheaply. A prefilter only: the bag's
+  // tests decide.
+  const names = requiredEntryNames({ kind: 'and', items: entryConjuncts });
+  if (names) conditions.push(syntax.entryNamesPrefilter(names.field, names.names));
   lines.push(`| where ${conditions.join('\n    and ')}`);
+  lines.push(...parseSteps);
+  if (afterParse.length) lines.push(`| where ${afterParse.join('\n    and ')}`);
   const entryFields = entryFieldsOf(query.filter);
   for (const c of query.summarize?.compute ?? []) if ('predicate' in c.aggregate) entryFieldsOf(c.aggregate.predicate, entryFields);
   for (const f of [...entryFields].sort()) lines.push(syntax.entryBag(f));
@@ -97,6 +113,29 @@ export function renderKql(query: Query, target: 'defender' | 'sentinel', profile
   return { target, profile: profile.name, text: lines.join('\n'), columns };
 }
 
+/**
+ * Entry names of which every row `p` holds has at least one (with a value): a positive entry
+ * test needs its entry (a missing or empty one satisfies no positive test), `or` needs one of its
+ * items' names, `and` the fewest names one item needs. Undefined when `p` holds without any (a
+ * negation, `exists: false`, a test of another field), or when a name is not one plain term
+ * (letters and digits), which the raw text would not show as it is.
+ */
+function requiredEntryNames(p: Predicate): { field: string; names: string[] } | undefined {
+  switch (p.kind) {
+    case 'entry':
+      return (p.test.kind !== 'exists' || p.test.exists) && /^[A-Za-z0-9]+$/.test(p.name) ? { field: p.field, names: [p.name] } : undefined;
+    case 'or': {
+      const parts = p.items.map(requiredEntryNames);
+      if (!parts.length || parts.some((x) => x === undefined || x.field !== parts[0]!.field)) return undefined;
+      return { field: parts[0]!.field, names: [...new Set(parts.flatMap((x) => x!.names))] };
+    }
+    case 'and':
+      return p.items.map(requiredEntryNames).filter((x) => x !== undefined).sort((a, b) => a.names.length - b.names.length)[0];
+    default:
+      return undefined;
+  }
+}
+
 /** The namevalue fields whose entries `p` tests. */
 function entryFieldsOf(p: Predicate, into = new Set<string>()): Set<string> {
   switch (p.kind) {
@@ -128,7 +167,27 @@ export function kqlName(name: string): string {
 }
 
 class KqlSyntax {
+  /** String columns holding JSON that an `extend` parsed once into `_<column>` (read from there). */
+  private readonly parsed = new Set<string>();
+
   constructor(private readonly profile: LogSourceProfile, private readonly logsource: LogSource, private readonly target: 'defender' | 'sentinel') {}
+
+  /** The string column holding JSON that a field is read from by path, if any (Defender's AdditionalFields). */
+  jsonTextColumn(name: string): string | undefined {
+    const f = this.field(name);
+    if (f.type !== 'dynamic') return undefined;
+    const root = f.column.split('.')[0]!;
+    return this.columnType(root) === 'string' ? root : undefined;
+  }
+
+  /**
+   * `| extend _<column> = parse_json(<column>)`: the JSON text is parsed once per row and every
+   * path is read from the column, instead of one parse_json per read.
+   */
+  parseOnce(column: string): string {
+    this.parsed.add(column);
+    return `| extend ${kqlName(`_${column}`)} = parse_json(${kqlName(column)})`;
+  }
 
   private field(name: string): NativeField {
     return nativeField(this.logsource, this.target, this.profile, name);
@@ -150,7 +209,7 @@ class KqlSyntax {
     // parse_json returns a dynamic value as it is and parses JSON text, so a path read works on
     // a string column holding JSON (Defender's AdditionalFields is documented as string).
     // https://learn.microsoft.com/kusto/query/parse-json-function
-    const base = this.columnType(root!) === 'string' ? `parse_json(${kqlName(root!)})` : kqlName(root!);
+    const base = this.parsed.has(root!) ? kqlName(`_${root}`) : this.columnType(root!) === 'string' ? `parse_json(${kqlName(root!)})` : kqlName(root!);
     const read = `${base}${path.map((p) => (KQL_IDENTIFIER.test(p) ? `.${p}` : `[${kqlStringLiteral(p)}]`)).join('')}`;
     const cast = { string: 'tostring', ip: 'tostring', int: 'toint', real: 'toreal', bool: 'tobool', datetime: 'todatetime', namevalue: 'parse_json' }[this.logsource.fields.get(name)!.type];
     return `${cast}(${read})`;
@@ -172,6 +231,12 @@ class KqlSyntax {
     const f = this.field(name);
     const list = f.type === 'dynamic' ? this.column(name) : `parse_json(${kqlName(f.column)})`;
     return `| mv-apply _p = iff(array_length(${list}) > 0, ${list}, dynamic([{}])) on (\n    summarize ${kqlName(`_${name}`)} = make_bag(bag_pack(tolower(tostring(_p.Name)), tostring(_p.Value))))`;
+  }
+
+  /** `Column has_any ("Name", …)` on the column a namevalue field is read from (its root, for a path). */
+  entryNamesPrefilter(name: string, names: readonly string[]): string {
+    const root = this.field(name).column.split('.')[0]!;
+    return names.length === 1 ? `${kqlName(root)} has ${kqlStringLiteral(names[0]!)}` : `${kqlName(root)} has_any (${names.map(kqlStringLiteral).join(', ')})`;
   }
 
   /** An entry's value: the bag's value under the lower-cased name, "" when there is none. */

@@ -4,7 +4,7 @@
 // with the harness's own canonical-row mapping and comparison.
 import type { ResultRow } from '../../generators/ir/evaluator.ts';
 import { evaluateQuery } from '../../generators/ir/evaluator.ts';
-import { fieldsOf, type Query } from '../../generators/ir/types.ts';
+import { usedFields, type Query } from '../../generators/ir/types.ts';
 import { profileOf } from '../../generators/logsources/loader.ts';
 import { TARGETS, type TargetName } from '../../generators/logsources/types.ts';
 import type { ReplayEngine } from '../../generators/replay/engine.ts';
@@ -21,19 +21,6 @@ export interface Disagreement {
   readonly target: TargetName;
   readonly profile: string;
   readonly message: string;
-}
-
-/** The canonical fields a query reads (filter, group keys, aggregates, projection). */
-export function usedFields(query: Query): Set<string> {
-  const used = fieldsOf(query.filter);
-  used.add('timestamp');
-  for (const f of query.project ?? []) used.add(f);
-  for (const f of query.summarize?.by ?? []) used.add(f);
-  for (const c of query.summarize?.compute ?? []) {
-    if ('field' in c.aggregate) used.add(c.aggregate.field);
-    if ('predicate' in c.aggregate) fieldsOf(c.aggregate.predicate, used);
-  }
-  return used;
 }
 
 /** Profiles of a target that map every field the query reads (the others cannot run it). */

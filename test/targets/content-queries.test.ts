@@ -97,10 +97,13 @@ describe('legacy-tls-pop-imap-clients', () => {
   // https://learn.microsoft.com/kusto/query/parse-json-function
   const tls = rule('legacy-tls-pop-imap-clients');
 
-  it('Defender reads the TLS details out of the AdditionalFields text through parse_json', () => {
+  it('Defender parses the AdditionalFields text once per row (extend) and reads the TLS details from that column', () => {
     const text = render(tls.query, 'defender').text;
-    expect(text).toContain('tostring(parse_json(AdditionalFields).version)');
-    expect(text).not.toMatch(/(?<!parse_json\()AdditionalFields\./);
+    expect(text.match(/parse_json\(AdditionalFields\)/g)).toEqual(['parse_json(AdditionalFields)']);
+    expect(text).toContain('| extend _AdditionalFields = parse_json(AdditionalFields)\n');
+    expect(text).toContain('tostring(_AdditionalFields.version)');
+    // The slice's own test stays on the table, before the parse.
+    expect(text.indexOf('ActionType == "SslConnectionInspected"')).toBeLessThan(text.indexOf('| extend _AdditionalFields'));
     expect(kqlSemanticDiagnostics(text, [tableOf('tls_session', 'defender')])).toEqual([]);
   });
 

@@ -84,11 +84,28 @@ describe('KQL', () => {
       '| where Timestamp >= ago(1d)',
       '    and Application == "Microsoft Exchange Online"',
       '    and ActionType =~ "Set-CASMailbox"',
+      '    and RawEventData has "PopEnabled"',
       '| mv-apply _p = iff(array_length(parse_json(RawEventData.Parameters)) > 0, parse_json(RawEventData.Parameters), dynamic([{}])) on (',
       '    summarize _parameters = make_bag(bag_pack(tolower(tostring(_p.Name)), tostring(_p.Value))))',
       '| where tostring(_parameters["popenabled"]) =~ "True"',
       '| project object = tostring(RawEventData.ObjectId)',
     ].join('\n'));
+  });
+
+  // Before mv-apply expands each row, `has` drops rows whose raw column does not hold a tested
+  // name as a term; Kusto answers has / has_any from its term index and matches terms
+  // case-insensitively (https://learn.microsoft.com/kusto/query/has-operator,
+  // https://learn.microsoft.com/kusto/query/has-any-operator). Only names some entry test needs.
+  it('a prefilter on the raw column names the entries every kept row must hold', () => {
+    const imapOn = entry('ImapEnabled', { op: 'eq', value: 'True', cased: false });
+    expect(kql({ kind: 'or', items: [popOn, imapOn] }, 'sentinel')).toContain('    and Parameters has_any ("PopEnabled", "ImapEnabled")\n| mv-apply');
+    expect(kql({ kind: 'and', items: [{ kind: 'or', items: [popOn, imapOn] }, popOn] }, 'defender')).toContain('    and RawEventData has "PopEnabled"\n| mv-apply');
+  });
+
+  it('no prefilter when a row can pass without the entry (negation, exists: false, or another field)', () => {
+    expect(kql({ kind: 'not', item: popOn }, 'sentinel')).not.toMatch(/\bhas(_any)? /);
+    expect(kql(entry('PopEnabled', { exists: false }), 'sentinel')).not.toMatch(/\bhas(_any)? /);
+    expect(kql({ kind: 'or', items: [popOn, operation] }, 'sentinel')).not.toMatch(/\bhas(_any)? /);
   });
 
   it('Sentinel: the same over the string column through parse_json', () => {
