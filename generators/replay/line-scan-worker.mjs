@@ -3,8 +3,8 @@
 // Plain JavaScript on purpose: loading TypeScript through tsx in a worker costs about 0.4 s and
 // 20 MB more, and this needs nothing but Node.
 //
-// Task `latest`: every line parsed, the latest record time of the range (or its first line that
-// is not a JSON object). Task `filter`: the lines a query can keep, with their line numbers in
+// Task `latest`: the latest record time of the range, read from the text of most lines and by a
+// parse of the others (or the range's first line that is not a JSON object). Task `filter`: the lines a query can keep, with their line numbers in
 // the range. A line is sent back when it holds one value of every group of `needs` (ASCII, compared
 // case-insensitively, as the engines' raw pre-filters do), or holds a backslash, U+0130, U+212A
 // or one of `alwaysPass` (the pre-filters cannot judge it), or does not look like one JSON object
@@ -77,31 +77,120 @@ function timeReader(timeKeys) {
   };
 }
 
-/** Task `latest`: (range bytes, whether the range starts the file) → { lines, records, latest, bad? }. */
+/** What a quick read of a line's time returns when only a parse can tell. */
+const UNSURE = Symbol('unsure');
+const QUOTE = 0x22;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const BACKSLASH = 0x5c;
+const JSON_NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+const SPACE = /[ \t\r\n]*/y;
+const NOT_ASCII = /[^\x00-\x7f]/;
+
+const skipSpace = (text, i) => {
+  SPACE.lastIndex = i;
+  SPACE.exec(text);
+  return SPACE.lastIndex;
+};
+
+/** Whether offset `at` of a backslash-free JSON object text starting at `from` is outside strings, in the outer object. */
+function atTopLevel(text, from, at) {
+  let depth = 0;
+  let inString = false;
+  for (let i = from; i < at; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) inString = !inString;
+    else if (!inString) {
+      if (c === OPEN || c === 0x5b) depth++;
+      else if (c === CLOSE || c === 0x5d) depth--;
+    }
+  }
+  return !inString && depth === 1;
+}
+
+/**
+ * Task `latest`: (range bytes, whether the range starts the file) → { lines, records, latest, bad? }.
+ * Most lines are read without a parse: a line `{` … `}` without a backslash that holds one time
+ * key, once, at the top level, followed by a date text (ASCII) or a plain number, has that time;
+ * one holding no time key has none. Every other line is parsed (and stops the scan if it is not
+ * a JSON object). A line that looks like an object is taken to be one here.
+ */
 function latestScanner(timeKeys) {
   const timeOf = timeReader(timeKeys);
+  const keyAt = new Map(timeKeys.map((k, i) => [`"${k}"`, i]));
+  const keys = new RegExp([...keyAt.keys()].map(escapeRegex).join('|'), 'g');
+  /** The time of the one key at `at` (its text `key`) of line [from, to), or UNSURE. */
+  const quick = (text, from, to, key, at) => {
+    if (!atTopLevel(text, from, at)) return UNSURE;
+    let i = skipSpace(text, at + key.length);
+    if (text.charCodeAt(i) !== COLON) return UNSURE;
+    i = skipSpace(text, i + 1);
+    if (text.charCodeAt(i) === QUOTE) {
+      const end = text.indexOf('"', i + 1);
+      if (end === -1 || end > to) return UNSURE;
+      const value = text.slice(i + 1, end);
+      if (NOT_ASCII.test(value)) return UNSURE;
+      const ms = Date.parse(value);
+      return Number.isNaN(ms) ? undefined : ms; // the only time key: no other to fall back on
+    }
+    JSON_NUMBER.lastIndex = i;
+    const number = JSON_NUMBER.exec(text);
+    if (number === null || JSON_NUMBER.lastIndex > to) return UNSURE;
+    const after = text.charCodeAt(skipSpace(text, JSON_NUMBER.lastIndex));
+    if (after !== COMMA && after !== CLOSE) return UNSURE;
+    const v = Number(number[0]);
+    return timeKeys[keyAt.get(key)] === '_time' ? v * 1000 : v;
+  };
   return (bytes, startsFile) => {
-    let text = bytes.toString('utf8');
-    if (startsFile && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    // Latin-1: one character a byte, so offsets are byte offsets; a parsed line is decoded as UTF-8.
+    const text = bytes.toString('latin1');
     let latest = 0;
     let lines = 0;
     let records = 0;
-    for (let lineStart = 0; lineStart < text.length;) {
+    keys.lastIndex = 0;
+    let match = keys.exec(text);
+    let backslash = text.indexOf('\\');
+    let lineStart = startsFile && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    while (lineStart < text.length) {
       let newline = text.indexOf('\n', lineStart);
       if (newline === -1) newline = text.length;
       lines++;
-      const line = text.slice(lineStart, newline > lineStart && text.charCodeAt(newline - 1) === CR ? newline - 1 : newline);
-      lineStart = newline + 1;
-      if (line.trim() === '') continue;
-      records++;
-      let record;
-      try {
-        record = JSON.parse(line);
-      } catch {
-        return { lines, records, latest, bad: { at: lines, text: line } };
+      const lineEnd = newline > lineStart && bytes[newline - 1] === CR ? newline - 1 : newline;
+      let found = 0;
+      let first = null;
+      while (match !== null && match.index < newline) {
+        if (found++ === 0) first = match;
+        match = keys.exec(text);
       }
-      if (record === null || typeof record !== 'object' || Array.isArray(record)) return { lines, records, latest, bad: { at: lines, text: line } };
-      const t = timeOf(record);
+      let slash = false;
+      while (backslash !== -1 && backslash < newline) {
+        slash = true;
+        backslash = text.indexOf('\\', newline + 1);
+      }
+      const from = lineStart;
+      lineStart = newline + 1;
+      const shaped = !slash && bytes[from] === OPEN && bytes[lineEnd - 1] === CLOSE;
+      let t = UNSURE;
+      if (shaped) {
+        records++;
+        if (found === 0) continue;
+        if (found === 1) t = quick(text, from, lineEnd, first[0], first.index);
+      }
+      if (t === UNSURE) {
+        const line = bytes.toString('utf8', from, lineEnd);
+        if (!shaped) {
+          if (line.trim() === '') continue;
+          records++;
+        }
+        let record;
+        try {
+          record = JSON.parse(line);
+        } catch {
+          return { lines, records, latest, bad: { at: lines, text: line } };
+        }
+        if (record === null || typeof record !== 'object' || Array.isArray(record)) return { lines, records, latest, bad: { at: lines, text: line } };
+        t = timeOf(record);
+      }
       if (t !== undefined && t > latest) latest = t;
     }
     return { lines, records, latest };

@@ -149,6 +149,38 @@ describe('latestTimeInParallel', () => {
     }
   });
 
+  it('reads each record as a parse would, however its time is written', () => {
+    // The workers read most times from the text without parsing: every case must agree with a parse.
+    const timeOf = (r: Record<string, unknown>) => {
+      for (const key of keys) {
+        const v = r[key];
+        if (typeof v === 'number') return key === '_time' ? v * 1000 : v;
+        if (typeof v === 'string' && !Number.isNaN(Date.parse(v))) return Date.parse(v);
+      }
+      return undefined;
+    };
+    const cases = [
+      '{"createdDateTime":"2026-07-01T10:00:00Z"}',
+      '{ "createdDateTime" : "2026-07-01T10:00:01Z" , "x": 1 }',
+      '{"x":{"createdDateTime":"2031-01-01T00:00:00Z"},"TimeGenerated":"2026-07-01T10:00:02Z"}',
+      '{"x":[{"_time":1999999999}],"createdDateTime":"2026-07-01T10:00:03Z"}',
+      '{"note":"createdDateTime","TimeGenerated":"2026-07-01T10:00:04Z"}',
+      '{"createdDateTime":"2026-07-01T10:00:05Z","createdDateTime":"2026-07-01T10:00:06Z"}',
+      '{"createdDateTime":null,"TimeGenerated":"2026-07-01T10:00:07Z"}',
+      '{"createdDateTime":"soon","TimeGenerated":1782900008000}',
+      '{"_time":1782900009.5e0 ,"createdDateTime":"2031-01-01T00:00:00Z"}',
+      '{"_time":"1782900010","TimeGenerated":"2026-07-01T10:00:11Z"}',
+      '{"a":"\\"createdDateTime\\":\\"2031-01-01T00:00:00Z\\"","TimeGenerated":"2026-07-01T10:00:12Z"}',
+      '{"createdDateTime":true,"TimeGenerated":-5}',
+      '{"TimeGenerated":"2026-07-01T10:00:13Z","créé":"é"}',
+      '{"other":1}',
+    ];
+    for (const [i, line] of cases.entries()) {
+      const want = timeOf(JSON.parse(line) as Record<string, unknown>) ?? 0;
+      expect(latestTimeInParallel(file(line), keys, { workers: 1 }), `case ${i + 1}: ${line}`).toEqual({ latest: Math.max(0, want), records: 1 });
+    }
+  });
+
   it('gives 0 for an empty file', () => {
     expect(latestTimeInParallel(file(''), keys, { workers: 2 })).toEqual({ latest: 0, records: 0 });
   });
