@@ -269,7 +269,9 @@ export function buildQuery(rule: RuleSource, logsources: ReadonlyMap<string, Log
       }
       case 'values': {
         if (args.length < 1 || args.length > 2) return void fail(path, 'values() takes a field and an optional cap: values(user, 50)');
-        const f = field(0);
+        // values() lists text sorted as text; a time has no text form all targets share (Splunk
+        // epoch seconds, Kusto ISO 8601 with 7 decimals), so its list would differ per target.
+        const f = field(0, (t) => t !== 'datetime', 'a field that is not a datetime (use min() and max() for times)');
         const cap = args[1] ? Number(args[1].text) : DEFAULT_VALUES_CAP;
         if (!Number.isInteger(cap) || cap < 1 || cap > 10000) return void fail(path, 'the cap of values() is a whole number from 1 to 10000', { offset: args[1]?.offset });
         return f ? { fn, field: f, cap } : undefined;

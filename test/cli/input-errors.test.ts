@@ -68,6 +68,13 @@ describe('rule input errors', () => {
     expect(lines).toEqual([expect.stringMatching(/^detections\/sample-rule\.yml:20:9: having: 'attempts' is not a column this rule computes/)]);
   });
 
+  // values() lists text sorted as text; a time has no text form every target shares.
+  it('values() of a datetime field is an error that points to min()/max()', async () => {
+    const { code, lines } = await buildWith(VALID_RULE.replace('    sign_ins: count()', '    sign_ins: count()\n    times: values(timestamp, 5)'));
+    expect(code).toBe(2);
+    expect(lines).toEqual([expect.stringMatching(/^detections\/sample-rule\.yml:\d+:\d+: values\(\) needs a field that is not a datetime \(use min\(\) and max\(\) for times\); 'timestamp' is datetime/)]);
+  });
+
   it('a name that differs from the file name is an error', async () => {
     const { code, lines } = await buildWith(VALID_RULE.replace('name: sample-rule', 'name: other-name'));
     expect(code).toBe(2);
