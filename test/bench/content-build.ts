@@ -190,7 +190,7 @@ export async function benchContentBuild(count = RULES): Promise<Record<string, s
       'synthetic content': `${rules} rules (seed ${SEED}; ${summarized} aggregating, ${rules - summarized} per-event; ${catalog.value.rules.filter((r) => r.document.kind === 'detection').length} detections), ${tests} tests (${matching} expecting rows), ${check.replays} replays (${check.failed} failed)`,
       'Kusto language service load': `${load.ms.toFixed(0)} ms`,
       'load (YAML, schema, IR, fixtures)': `${catalog.ms.toFixed(0)} ms (${perRule(catalog.ms)})`,
-      [`validate + replay (Kusto + SPL, reference + 3 targets; ${threads} threads)`]: `${check.ms.toFixed(0)} ms (${perRule(check.ms)}; ${check.byWorkers} rules checked by workers; ${check.diagnostics} diagnostics)`,
+      [`validate + replay (Kusto + SPL, reference + 3 targets; ${threads} thread${threads === 1 ? '' : 's'})`]: `${check.ms.toFixed(0)} ms (${perRule(check.ms)}; ${check.byWorkers} rules checked by workers; ${check.diagnostics} diagnostics)`,
       'per rule, validate + replay (ms, on its thread)': [
         spread('all', check.perRule),
         spread('aggregating', check.perRule.filter((r) => r.rule.query.summarize)),
