@@ -1,5 +1,6 @@
 // Microsoft's Kusto language service (Kusto.Language compiled to JavaScript by Bridge.NET),
-// loaded once per process on first use (≈0.3 s; never at import), behind a small typed API.
+// loaded once per process on first use (≈0.2 s, and ≈0.6 s more on the first analysis while
+// Kusto builds its grammar; never at import), behind a small typed API.
 // Everything .NET-shaped (`$ctorN` overloads, `Count`/`getItem` lists, `{ v }` out-parameters)
 // stays in this file.
 import { createRequire } from 'node:module';
@@ -109,8 +110,11 @@ export function kusto(): void {
 function kustoLanguage(): KustoLanguage {
   if (!language) {
     const require = createRequire(import.meta.url);
-    require('@kusto/language-service-next/bridge.js'); // defines the Bridge.NET runtime globals
-    require('@kusto/language-service-next'); // defines globalThis.Kusto
+    // The package's minified builds: the same Bridge.NET output as its main files, but V8 holds
+    // 4 MB of source instead of 16 MB, so the load is ≈0.1 s faster and ≈60–110 MB smaller
+    // (RSS after the first analysis: 156 MB against 218 MB).
+    require('@kusto/language-service-next/bridge.min.js'); // defines the Bridge.NET runtime globals
+    require('@kusto/language-service-next/Kusto.Language.Bridge.min.js'); // defines globalThis.Kusto
     language = (globalThis as unknown as { Kusto: { Language: KustoLanguage } }).Kusto.Language;
   }
   return language;
