@@ -9,13 +9,13 @@ import { loadLogSources } from './logsources/loader.ts';
 import { error, formatDiagnostic, hasErrors, InputError, type Diagnostic } from './diagnostics.ts';
 import { buildDistFiles } from './build.ts';
 import { staleFiles, writeDist } from './dist-writer.ts';
-import { compareWithReference, replayMacros, runGeneratedQuery } from './replay/harness.ts';
 import { replayEngines } from './replay/engines.ts';
 import { formatReport, REPORTERS, type ReporterName } from './replay/reporters.ts';
 import { formatCoverage, ruleCoverage } from './replay/coverage.ts';
-import { describeShape, readExport } from './replay/exports.ts';
+import { describeShape } from './replay/exports.ts';
+import { runRuleOnExport } from './rule-runs.ts';
 import { runQueryFile } from './query-runs.ts';
-import { evaluateQuery, type ResultRow } from './ir/evaluator.ts';
+import type { ResultRow } from './ir/evaluator.ts';
 import { checkGeneratedQueriesInParallel } from './parallel-checks.ts';
 import { validateGeneratedQueries } from './query-validation.ts';
 import { validateQueryFile } from './query-files.ts';
@@ -168,26 +168,18 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
       const now = options.now ? Date.parse(options.now) : undefined;
       if (options.now && Number.isNaN(now)) throw new UsageError(`--now '${options.now}' is not an ISO 8601 time`);
       const problems: Diagnostic[] = [];
-      const { events, shape, skipped, failed } = await readExport(options.events, rule.query.logsource, { skipBadLines: options.skipBadLines ?? false, report: (d) => problems.push(d) });
+      const engines = options.target ? replayEngines().filter((e) => options.target === 'all' || e.target === options.target) : [];
+      const run = await runRuleOnExport(catalog, rule, options.events, { now, skipBadLines: options.skipBadLines ?? false, report: (d) => problems.push(d), engines });
       report(problems.slice(0, 20));
       if (problems.length > 20) io.err(`… and ${problems.length - 20} more\n`);
-      if (failed) throw new InputError([]);
-      const latest = events.reduce((m, e) => Math.max(m, e.timestamp as number), 0);
-      const at = now ?? latest + 1000;
-      const reference = evaluateQuery(rule.query, events, at);
-      io.err(`${events.length} events read as ${describeShape(shape)}${skipped ? `, ${skipped} bad records skipped` : ''}; ${reference.length} rows\n`);
-      let rows = reference;
-      if (options.target) {
-        // Each target's generated query runs on the events materialized in its native shape,
-        // as `detc test` replays fixtures; a disagreement with the rule's meaning is a finding.
-        const macros = replayMacros(catalog);
-        for (const engine of replayEngines().filter((e) => options.target === 'all' || e.target === options.target)) {
-          const result = runGeneratedQuery(engine, rule, events, at, macros);
-          const disagreement = compareWithReference(result.rows, reference, rule, result.estimated);
-          io.err(`${engine.target}: ${result.rows.length} rows, ${disagreement ? `DISAGREES with the reference: ${disagreement}` : 'same rows as the reference'}\n`);
-          if (disagreement) exitCode = EXIT.findings;
-          if (options.target !== 'all') rows = result.rows;
-        }
+      if (!run.reference) throw new InputError([]);
+      const unparsed = run.unparsed ? ` (${run.unparsed} lines not parsed: they hold none of the rule's terms)` : '';
+      io.err(`${run.read} events read as ${describeShape(run.shape)}${unparsed}${run.skipped ? `, ${run.skipped} bad records skipped` : ''}; ${run.reference.length} rows\n`);
+      let rows = run.reference;
+      for (const target of run.targets) {
+        io.err(`${target.target}: ${target.rows.length} rows, ${target.disagreement ? `DISAGREES with the reference: ${target.disagreement}` : 'same rows as the reference'}\n`);
+        if (target.disagreement) exitCode = EXIT.findings;
+        if (options.target !== 'all') rows = target.rows;
       }
       io.out(formatRows(rows, rule.query.columns.map((c) => c.name), options.format));
     });

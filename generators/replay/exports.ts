@@ -64,10 +64,22 @@ export function isJsonLines(file: string): boolean {
   return !/\.csv$/i.test(file) && firstCharacter(file) !== '[';
 }
 
-/** The records of a JSON Lines file, read as they are pulled (blank lines skipped). */
-export function* readJsonLines(file: string): Generator<ExportRecord> {
+/**
+ * The records of a JSON Lines file, read as they are pulled (blank lines skipped). With a
+ * filter, a line it refuses is not parsed (and is counted): only a line that is `{` … `}` (one
+ * that is not is parsed whatever it says, so that a broken line is still reported), and never
+ * the first record (it tells the export's shape).
+ */
+export function* readJsonLines(file: string, filter?: { keep(line: string): boolean; refused(): void }): Generator<ExportRecord> {
+  let first = true;
   for (const { line, text } of readLines(file)) {
-    if (text.trim() === '') continue;
+    const trimmed = text.trim();
+    if (trimmed === '') continue;
+    if (filter && !first && trimmed.startsWith('{') && trimmed.endsWith('}') && !filter.keep(text)) {
+      filter.refused();
+      continue;
+    }
+    first = false;
     try {
       yield { line, record: JSON.parse(text), text };
     } catch (e) {
@@ -106,46 +118,92 @@ export function recogniseShape(record: Record<string, unknown>, source: LogSourc
   return best.shape;
 }
 
-/** Reads `path` (a.b.c) in a record whose nested values may be objects or JSON text. */
-function readPath(record: Record<string, unknown>, path: string): unknown {
-  if (path in record) return record[path];
-  let node: unknown = record;
-  for (const part of path.split('.')) {
-    if (typeof node === 'string' && node.startsWith('{')) {
-      try { node = JSON.parse(node); } catch { return undefined; }
+/**
+ * Reads a dotted path (a.b.c) in a record whose nested values may be objects or JSON text; a key
+ * that holds the whole path (`a.b` as one key, as CSV headers write it) wins. Compiled once per
+ * column: an export has millions of records and the same few columns.
+ */
+function pathReader(path: string): (record: Record<string, unknown>) => unknown {
+  const parts = path.split('.');
+  return (record) => {
+    if (path in record) return record[path];
+    let node: unknown = record;
+    for (const part of parts) {
+      if (typeof node === 'string' && node.startsWith('{')) {
+        try { node = JSON.parse(node); } catch { return undefined; }
+      }
+      if (node === null || typeof node !== 'object') return undefined;
+      node = (node as Record<string, unknown>)[part];
     }
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[part];
-  }
-  return node;
+    return node;
+  };
 }
 
 /** A native record → a canonical event (values coerced to the canonical types). */
 export function toCanonicalEvent(record: Record<string, unknown>, shape: ExportShape, source: LogSource): Record<string, unknown> {
-  if (shape.kind === 'canonical') return record;
-  const event: Record<string, unknown> = {};
+  return canonicalMapper(shape, source)(record);
+}
+
+/**
+ * The mapping of one export shape's records to canonical events, compiled once. With `fields`,
+ * only those canonical fields are read (a run reads the fields its rule uses: reading and
+ * checking the others would be most of the work on a wide export).
+ */
+export function canonicalMapper(shape: ExportShape, source: LogSource, fields?: ReadonlySet<string>): (record: Record<string, unknown>) => Record<string, unknown> {
+  if (shape.kind === 'canonical') {
+    if (!fields) return (record) => record;
+    // Unknown keys are kept, so that the checker still names them.
+    return (record) => {
+      const event: Record<string, unknown> = {};
+      for (const key in record) if (fields.has(key) || !source.fields.has(key)) event[key] = record[key];
+      return event;
+    };
+  }
+  const wanted = <T>(entries: Iterable<[string, T]>) => [...entries].filter(([field]) => !fields || fields.has(field));
   if (shape.kind === 'download') {
     // A download's cells are text, read by their header; an empty cell is a missing value.
-    for (const [field, column] of shape.download.fields) {
-      const value = record[column];
-      if (value !== undefined && value !== null && value !== '') event[field] = toCanonicalValue(value, source.fields.get(field)!.type);
+    const columns = wanted(shape.download.fields).map(([field, column]) => ({ field, column, type: source.fields.get(field)!.type }));
+    return (record) => {
+      const event: Record<string, unknown> = {};
+      for (const { field, column, type } of columns) {
+        const value = record[column];
+        if (value !== undefined && value !== null && value !== '') event[field] = toCanonicalValue(value, type);
+      }
+      return event;
+    };
+  }
+  const { profile } = shape;
+  const columns = wanted(profile.fields).map(([field, native]) => {
+    const type = source.fields.get(field)!.type;
+    const read = native.column === '_time'
+      ? ((raw, time) => (record: Record<string, unknown>) => raw(record) ?? time(record))(pathReader(profile.rawTimeField ?? '_time'), pathReader('_time'))
+      : pathReader(native.column);
+    // Splunk: the parallel X{}.Name / X{}.Value fields (a CSV export writes a multivalue field
+    // as one cell, its values on separate lines), or the X array of the raw record.
+    const nameValueList = type === 'namevalue' && native.column.endsWith('{}') ? nameValueColumns(native.column) : undefined;
+    return { field, type, read, nameValueList };
+  });
+  return (record) => {
+    const event: Record<string, unknown> = {};
+    for (const { field, type, read, nameValueList } of columns) {
+      let value = read(record);
+      if (nameValueList && (value === undefined || value === null)) value = nameValueList(record);
+      if (value === undefined || value === null || value === '') continue;
+      event[field] = toCanonicalValue(value, type);
     }
     return event;
-  }
-  for (const [field, native] of shape.profile.fields) {
-    let value = native.column === '_time' ? readPath(record, shape.profile.rawTimeField ?? '_time') ?? readPath(record, '_time') : readPath(record, native.column);
-    const type = source.fields.get(field)!.type;
-    if (type === 'namevalue' && native.column.endsWith('{}') && (value === undefined || value === null)) {
-      // Splunk: the parallel X{}.Name / X{}.Value fields (a CSV export writes a multivalue field
-      // as one cell, its values on separate lines), or the X array of the raw record.
-      const [names, values] = ['Name', 'Value'].map((k) => record[`${native.column}.${k}`])
-        .map((v) => (v === undefined || v === null || v === '' ? [] : Array.isArray(v) ? v : typeof v === 'string' ? v.split('\n') : [v]));
-      value = names!.length ? names!.map((Name, i) => ({ Name, Value: values![i] ?? '' })) : readPath(record, native.column.slice(0, -2));
-    }
-    if (value === undefined || value === null || value === '') continue;
-    event[field] = toCanonicalValue(value, type);
-  }
-  return event;
+  };
+}
+
+/** A Splunk multivalue name/value field (X{}): its parallel X{}.Name / X{}.Value fields, or the X array. */
+function nameValueColumns(column: string): (record: Record<string, unknown>) => unknown {
+  const whole = pathReader(column.slice(0, -2));
+  const listOf = (v: unknown): unknown[] => (v === undefined || v === null || v === '' ? [] : Array.isArray(v) ? v : typeof v === 'string' ? v.split('\n') : [v]);
+  return (record) => {
+    const names = listOf(record[`${column}.Name`]);
+    const values = listOf(record[`${column}.Value`]);
+    return names.length ? names.map((Name, i) => ({ Name, Value: values[i] ?? '' })) : whole(record);
+  };
 }
 
 /**
@@ -167,10 +225,12 @@ function toCanonicalValue(value: unknown, type: CanonicalType): unknown {
   }
 }
 
+const ISO_TIME_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 const US_TIME = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),? (\d{1,2}):(\d{2})(?::(\d{2}))? ?([AP]M)$/i;
 
 /** Export tools write times in several ways; give the fixture checker ISO 8601 with a zone. */
 function normaliseTime(text: string): string {
+  if (ISO_TIME_WITH_ZONE.test(text)) return text; // already what the checker reads (the common case)
   const us = US_TIME.exec(text.trim());
   if (us) {
     // The portals' en-US display form (month/day/year, 12-hour clock), a time in UTC.
@@ -184,13 +244,37 @@ function normaliseTime(text: string): string {
   return Number.isNaN(ms) ? text : new Date(ms).toISOString();
 }
 
-/** Every event of an export as canonical events; bad lines reported (and skipped if asked). */
-export async function readExport(file: string, source: LogSource, options: ExportReadOptions): Promise<{ events: CanonicalEvent[]; shape: ExportShape; skipped: number; failed: boolean }> {
-  const events: CanonicalEvent[] = [];
+export interface ExportEventsOptions extends ExportReadOptions {
+  /** Read and check only these canonical fields (and the log source's required ones); default all. */
+  readonly fields?: ReadonlySet<string>;
+  /** JSON Lines: a line this refuses is not parsed, as readJsonLines says (the rule cannot match it). */
+  readonly lineFilter?: (line: string) => boolean;
+}
+
+export interface ExportEvents {
+  readonly shape: ExportShape;
+  /** Events read (lines the filter refused included), of them lines not parsed, bad records skipped, and whether any failed. */
+  readonly events: number;
+  readonly unparsed: number;
+  readonly skipped: number;
+  readonly failed: boolean;
+}
+
+/**
+ * Every event of an export, as canonical events handed to `onEvent` as they are read (never
+ * held here); bad records reported (and skipped if asked).
+ */
+export async function readExportEvents(file: string, source: LogSource, options: ExportEventsOptions, onEvent: (event: CanonicalEvent) => void): Promise<ExportEvents> {
+  const fields = options.fields && new Set([...options.fields, ...[...source.fields.values()].filter((f) => f.required).map((f) => f.name)]);
   let shape: ExportShape | undefined;
+  let toCanonical: ((record: Record<string, unknown>) => Record<string, unknown>) | undefined;
+  let events = 0;
+  let unparsed = 0;
   let skipped = 0;
   let failed = false;
-  for await (const { line, record, problem } of readRecords(file)) {
+  const keep = options.lineFilter;
+  const records = keep && isJsonLines(file) ? readJsonLines(file, { keep, refused: () => { events++; unparsed++; } }) : readRecords(file);
+  for await (const { line, record, problem } of records) {
     const at = { file, line, col: 1 };
     const bad = (message: string) => {
       if (options.skipBadLines) skipped++;
@@ -201,11 +285,17 @@ export async function readExport(file: string, source: LogSource, options: Expor
       bad(problem ?? 'each record must be an object');
       continue;
     }
-    shape ??= recogniseShape(record as Record<string, unknown>, source);
+    if (!shape) {
+      shape = recogniseShape(record as Record<string, unknown>, source);
+      toCanonical = canonicalMapper(shape, source, fields);
+    }
     const messages: string[] = [];
-    const event = checkEvent(toCanonicalEvent(record as Record<string, unknown>, shape, source), source, (m) => messages.push(m));
-    if (event) events.push(event);
-    else bad(messages.join('; '));
+    const event = checkEvent(toCanonical!(record as Record<string, unknown>), source, (m) => messages.push(m));
+    if (event) {
+      events++;
+      onEvent(event);
+    } else bad(messages.join('; '));
   }
-  return { events, shape: shape ?? { kind: 'canonical' }, skipped, failed };
+  return { shape: shape ?? { kind: 'canonical' }, events, unparsed, skipped, failed };
 }
+

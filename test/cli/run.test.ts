@@ -27,7 +27,7 @@ describe('detc run', () => {
     const file = join(dir, 'graph.jsonl');
     writeFileSync(file, materialize(test.events, rule.query.logsource, 'splunk').rows.map((r) => r._raw).join('\n'));
     const r = await run(file);
-    expect(r.err).toMatch(/20 events read as splunk azure_aad_signin; 1 rows/);
+    expect(r.err).toMatch(/20 events read as splunk azure_aad_signin \(\d+ lines not parsed: they hold none of the rule's terms\); 1 rows/);
     expect(r.rows).toEqual(expected);
   });
 
@@ -53,14 +53,15 @@ describe('detc run', () => {
   it('a bad line is reported with its line number (exit 2); --skip-bad-lines skips and counts it', async () => {
     const file = join(dir, 'broken.jsonl');
     const lines = materialize(test.events, rule.query.logsource, 'splunk').rows.map((r) => r._raw as string);
-    lines.splice(3, 0, '{"createdDateTime": "2026-07-01T10:00:00Z", oops}');
+    // A line that may hold a match (IMAP4) is parsed, so its error is reported.
+    lines.splice(3, 0, '{"createdDateTime": "2026-07-01T10:00:00Z", "clientAppUsed": "IMAP4", oops}');
     writeFileSync(file, lines.join('\n'));
     const failed = await run(file);
     expect(failed.code).toBe(2);
     expect(failed.err).toMatch(/broken\.jsonl:4:1: not JSON/);
     const skipped = await run(file, '--skip-bad-lines');
     expect(skipped.code).toBe(0);
-    expect(skipped.err).toMatch(/20 events read as splunk azure_aad_signin, 1 bad records skipped/);
+    expect(skipped.err).toMatch(/20 events read as splunk azure_aad_signin \(\d+ lines not parsed[^)]*\), 1 bad records skipped/);
     expect(skipped.rows).toEqual(expected);
   });
 });
@@ -91,5 +92,20 @@ describe('detc run on query files', () => {
     const r = await runCli(projectPath(), 'run', query, '--events', file);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/series\.kql:2:\d+: unsupported: make-series/);
+  });
+
+  it('a line of a JSON Lines export that holds none of the rule\'s terms is not parsed, and says so', async () => {
+    // The spray rule selects POP3, IMAP4 or Exchange ActiveSync sign-ins: a line naming none of
+    // them cannot be one, so it is counted unparsed, even when it is not valid JSON.
+    const file = join(dir, 'unparsed.jsonl');
+    const lines = materialize(test.events, rule.query.logsource, 'splunk').rows.map((r) => r._raw as string);
+    lines.push('{"createdDateTime": "2026-07-01T10:00:00Z", "clientAppUsed": "Browser", oops}');
+    writeFileSync(file, lines.join('\n'));
+    const r = await run(file);
+    expect(r.code).toBe(0);
+    const unparsed = lines.filter((l, i) => i > 0 && !/pop3|imap4|exchange activesync|\\/i.test(l)).length;
+    expect(unparsed).toBeGreaterThan(1);
+    expect(r.err).toContain(`21 events read as splunk azure_aad_signin (${unparsed} lines not parsed: they hold none of the rule's terms); 1 rows`);
+    expect(r.rows).toEqual(expected);
   });
 });
