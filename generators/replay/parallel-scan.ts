@@ -21,6 +21,8 @@ export interface ParallelScanOptions {
   readonly workers?: number;
   /** About how many bytes each range holds (default 512 KiB: under 1 MiB, Node decodes a range into a V8 string, not a malloc-ed one the GC lets pile up). */
   readonly rangeBytes?: number;
+  /** About how many bytes a worker decodes at a time, in whole lines (default 64 KiB: see line-scan-worker.mjs). */
+  readonly pieceBytes?: number;
 }
 
 /** Counted over the whole file once the scan has ended: lines, and non-blank lines (records). */
@@ -171,7 +173,7 @@ function* rangeResults<T>(file: string, task: Task, options: ParallelScanOptions
     for (let w = 0; w < workers; w++) {
       const { port1, port2 } = new MessageChannel();
       const worker = new Worker(WORKER, {
-        workerData: { ...task, file, units: ranges, first: w, step: workers, port: port2, signal: shared.buffer, lookahead: workers },
+        workerData: { ...task, file, units: ranges, first: w, step: workers, port: port2, signal: shared.buffer, lookahead: workers, ...(options.pieceBytes ? { pieceBytes: options.pieceBytes } : {}) },
         transferList: [port2],
       });
       worker.on('error', () => {}); // seen as the worker stopping (threadId -1) by receive()

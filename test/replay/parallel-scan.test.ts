@@ -33,9 +33,9 @@ function expected(path: string, f: LineFilter) {
   return { lines, counts: { lines: count, records } };
 }
 
-function scanned(path: string, f: LineFilter, workers: number, rangeBytes: number) {
+function scanned(path: string, f: LineFilter, workers: number, rangeBytes: number, pieceBytes?: number) {
   const counts = { lines: 0, records: 0 };
-  const lines = [...scanLinesInParallel(path, f, counts, { workers, rangeBytes })];
+  const lines = [...scanLinesInParallel(path, f, counts, { workers, rangeBytes, ...(pieceBytes ? { pieceBytes } : {}) })];
   return { lines, counts };
 }
 
@@ -92,6 +92,8 @@ describe('scanLinesInParallel', () => {
         expect(scanned(path, filter, workers, rangeBytes), `${workers} workers, ranges of ${rangeBytes} bytes`).toEqual(want);
       }
     }
+    // A worker decodes its range piece by piece, cut after a newline too.
+    for (const pieceBytes of [1, 5, 16, 40]) expect(scanned(path, filter, 2, 1 << 20, pieceBytes), `pieces of ${pieceBytes} bytes`).toEqual(want);
   });
 
   it('decodes a UTF-8 character that a cut would have split, whole', () => {
@@ -102,6 +104,7 @@ describe('scanLinesInParallel', () => {
       const got = scanned(path, filter, 2, rangeBytes);
       expect(got.lines.map((l) => l.text)).toEqual(content.split('\n'));
     }
+    for (const pieceBytes of [2, 3, 5, 9]) expect(scanned(path, filter, 2, 1 << 20, pieceBytes).lines.map((l) => l.text)).toEqual(content.split('\n'));
   });
 
   it('works on a file smaller than the worker count, and on an empty file', () => {
@@ -140,6 +143,7 @@ describe('latestTimeInParallel', () => {
         expect(latestTimeInParallel(path, keys, { workers, rangeBytes })).toEqual({ latest: Date.parse('2026-07-01T11:30:00Z'), records: 5 });
       }
     }
+    for (const pieceBytes of [1, 10, 50]) expect(latestTimeInParallel(path, keys, { workers: 2, rangeBytes: 1 << 20, pieceBytes })).toEqual({ latest: Date.parse('2026-07-01T11:30:00Z'), records: 5 });
   });
 
   it('stops at the first line that is not a JSON object, with its number', () => {
@@ -147,6 +151,7 @@ describe('latestTimeInParallel', () => {
     for (const rangeBytes of [1, 30, 1 << 20]) {
       expect(latestTimeInParallel(path, keys, { workers: 2, rangeBytes })).toEqual({ bad: { line: 13, text: '[1]' } });
     }
+    for (const pieceBytes of [1, 30]) expect(latestTimeInParallel(path, keys, { workers: 2, rangeBytes: 1 << 20, pieceBytes })).toEqual({ bad: { line: 13, text: '[1]' } });
   });
 
   it('reads each record as a parse would, however its time is written', () => {
