@@ -1,7 +1,7 @@
 // What the harness needs from a query engine: run a generated query's text on native rows.
 import type { TargetName } from '../logsources/types.ts';
 import type { RenderedQuery } from '../targets/rendered.ts';
-import type { NativeTable } from './materialize.ts';
+import type { NativeRows } from './materialize.ts';
 
 export interface EngineResult {
   readonly rows: ReadonlyArray<Record<string, unknown>>;
@@ -18,5 +18,5 @@ export interface ReplayContext {
 
 export interface ReplayEngine {
   readonly target: TargetName;
-  run(query: RenderedQuery, table: NativeTable, context: ReplayContext): EngineResult;
+  run(query: RenderedQuery, table: NativeRows, context: ReplayContext): EngineResult;
 }

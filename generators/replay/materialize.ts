@@ -12,19 +12,36 @@ export type NativeValue = string | number | boolean | null | NativeObject | Nati
 export interface NativeObject { [key: string]: NativeValue }
 export type NativeRow = Record<string, NativeValue>;
 
-export interface NativeTable {
+/** Native rows as an engine reads them: once, in order (an array, or made as they are read). */
+export interface NativeRows {
   readonly name: string;
   readonly columns: ReadonlyArray<{ readonly name: string; readonly type: KqlType | SplunkType }>;
+  readonly rows: Iterable<NativeRow>;
+}
+
+export interface NativeTable extends NativeRows {
   readonly rows: NativeRow[];
 }
 
 export function materialize(events: readonly CanonicalEvent[], source: LogSource, target: TargetName, profileName?: string): NativeTable {
+  const { table, row } = nativeMapping(source, target, profileName);
+  return { ...table, rows: events.map(row) };
+}
+
+/**
+ * materialize, but each native row made only as the engine reads it, so that a large run never
+ * holds the native rows of every event (each read of `rows` makes them anew).
+ */
+export function materializeLazily(events: Iterable<CanonicalEvent>, source: LogSource, target: TargetName, profileName?: string): NativeRows {
+  const { table, row } = nativeMapping(source, target, profileName);
+  return { ...table, rows: { *[Symbol.iterator]() { for (const e of events) yield row(e); } } };
+}
+
+function nativeMapping(source: LogSource, target: TargetName, profileName?: string) {
   const profile = profileOf(source, target, profileName);
-  const rows = events.map((e) => (target === 'splunk' ? splunkEvent(e, source, profile) : kqlRow(e, source, profile)));
   return {
-    name: target === 'splunk' ? profile.sourcetype ?? source.name : profile.table!,
-    columns: [...profile.columns].map(([name, type]) => ({ name, type })),
-    rows,
+    table: { name: target === 'splunk' ? profile.sourcetype ?? source.name : profile.table!, columns: [...profile.columns].map(([name, type]) => ({ name, type })) },
+    row: (e: CanonicalEvent) => (target === 'splunk' ? splunkEvent(e, source, profile) : kqlRow(e, source, profile)),
   };
 }
 

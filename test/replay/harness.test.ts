@@ -17,7 +17,7 @@ function standIn(tamper: (rows: Record<string, unknown>[]) => Record<string, unk
     run(rendered, table, context) {
       const rule = spray.rules[0]!;
       // (now, number of events) tells this rule's tests apart
-      const test = rule.tests.find((t) => t.now === context.now && t.events.length === table.rows.length)!;
+      const test = rule.tests.find((t) => t.now === context.now && t.events.length === [...table.rows].length)!;
       const rows = evaluateQuery(rule.query, test.events, context.now).map((row) =>
         Object.fromEntries(rendered.columns.map((c) => [c.native, row[c.name]])));
       return { rows: tamper(rows), estimated: ['distinct_users'] };
