@@ -4,10 +4,12 @@ import { cpus, loadavg } from 'node:os';
 import { benchContentBuild } from './content-build.ts';
 import { benchKqlValidation } from './kql-validation.ts';
 import { benchLargeExport } from './large-export.ts';
+import { benchRuleRun } from './rule-run.ts';
 
 const benchmarks: Record<string, () => Record<string, string> | Promise<Record<string, string>>> = {
   'KQL validation (issue 3)': benchKqlValidation,
   'large export: pop-imap-password-spray (issue 9)': benchLargeExport,
+  'large export: detc run <rule> (issue 9)': benchRuleRun,
   'content build: 1,000 synthetic rules (issue 9)': benchContentBuild,
 };
 
