@@ -41,7 +41,7 @@ function nativeMapping(source: LogSource, target: TargetName, profileName?: stri
   const profile = profileOf(source, target, profileName);
   return {
     table: { name: target === 'splunk' ? profile.sourcetype ?? source.name : profile.table!, columns: [...profile.columns].map(([name, type]) => ({ name, type })) },
-    row: (e: CanonicalEvent) => (target === 'splunk' ? splunkEvent(e, source, profile) : kqlRow(e, source, profile)),
+    row: target === 'splunk' ? (e: CanonicalEvent) => splunkEvent(e, source, profile) : kqlRowMaker(source, profile),
   };
 }
 
@@ -83,30 +83,37 @@ function setPath(target: NativeObject, path: string, value: NativeValue): void {
   else node[last] = value;
 }
 
-function kqlRow(event: CanonicalEvent, source: LogSource, profile: LogSourceProfile): NativeRow {
-  const row: NativeRow = {};
-  for (const [column, type] of profile.columns) row[column] = type === 'string' ? '' : null;
-  for (const [column, value] of profile.constants) row[column] = value;
-  for (const [field, native] of profile.fields) {
-    const canonicalType = source.fields.get(field)!.type;
-    const value = event[field] ?? null;
-    if (native.type === 'dynamic' && native.column.includes('.')) {
-      if (value !== null) {
-        const [root, ...rest] = native.column.split('.');
-        const holder = (row[root!] !== null && typeof row[root!] === 'object' ? row[root!] : (row[root!] = {})) as NativeObject;
-        setPath(holder, rest.join('.'), nativeValue(value, canonicalType, 'dynamic'));
-      }
-    } else {
-      // Kusto has no null string: a missing string is empty.
-      row[native.column] = value === null && native.type === 'string' ? '' : nativeValue(value, canonicalType, native.type);
+/** A KQL profile's row maker, compiled once: a large run makes millions of rows with the same columns. */
+function kqlRowMaker(source: LogSource, profile: LogSourceProfile): (event: CanonicalEvent) => NativeRow {
+  // Every column present, as Kusto has it: a missing string is empty (Kusto has no null string).
+  const blank: NativeRow = {};
+  for (const [column, type] of profile.columns) blank[column] = type === 'string' ? '' : null;
+  for (const [column, value] of profile.constants) blank[column] = value;
+  const blankEntries = Object.entries(blank);
+  const fields = [...profile.fields].map(([field, native]) => {
+    const [root, ...rest] = native.column.split('.');
+    return { field, native, canonicalType: source.fields.get(field)!.type, nested: native.type === 'dynamic' && rest.length > 0 ? { root: root!, path: rest.join('.') } : undefined };
+  });
+  const stringColumns = [...profile.columns].filter(([, type]) => type === 'string').map(([column]) => column);
+  return (event) => {
+    const row: NativeRow = {};
+    for (const [column, value] of blankEntries) row[column] = value;
+    for (const { field, native, canonicalType, nested } of fields) {
+      const value = event[field] ?? null;
+      if (nested) {
+        if (value !== null) {
+          const holder = (row[nested.root] !== null && typeof row[nested.root] === 'object' ? row[nested.root] : (row[nested.root] = {})) as NativeObject;
+          setPath(holder, nested.path, nativeValue(value, canonicalType, 'dynamic'));
+        }
+      } else row[native.column] = value === null && native.type === 'string' ? '' : nativeValue(value, canonicalType, native.type);
     }
-  }
-  // A string column read by path holds JSON text (Defender's AdditionalFields): serialize it.
-  for (const [column, type] of profile.columns) {
-    const value = row[column];
-    if (type === 'string' && value !== null && typeof value === 'object') row[column] = JSON.stringify(value);
-  }
-  return row;
+    // A string column read by path holds JSON text (Defender's AdditionalFields): serialize it.
+    for (const column of stringColumns) {
+      const value = row[column];
+      if (value !== null && typeof value === 'object') row[column] = JSON.stringify(value);
+    }
+    return row;
+  };
 }
 
 function splunkEvent(event: CanonicalEvent, source: LogSource, profile: LogSourceProfile): NativeRow {
