@@ -3,6 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { error, InputError } from './diagnostics.ts';
 import { compileKql, KqlRunError, KqlUnsupportedError } from './kql/engine/index.ts';
+import { cachedKqlAnalysis, kqlAnalysisCacheDir } from './kql/kql-analysis-cache.ts';
 import { kqlTablesFor } from './kql/validate.ts';
 import { profileOf } from './logsources/loader.ts';
 import type { LogSource } from './logsources/types.ts';
@@ -23,6 +24,8 @@ export interface QueryRunOptions {
   readonly heldExportBytes?: number;
   /** How a large JSON Lines export is read on several threads (worker threads, range size). */
   readonly scan?: ParallelScanOptions;
+  /** The folder of stored KQL analyses (kql-analysis-cache.ts), or false for none; default: by the environment. */
+  readonly analysisCache?: string | false;
 }
 
 export interface QueryRunResult {
@@ -185,7 +188,9 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
     if (!table) throw at(1, 1, 'cannot tell which table the query reads: pass --table');
     const known = [...kqlTablesFor(options.logsources.values(), 'defender'), ...kqlTablesFor(options.logsources.values(), 'sentinel')].find((t) => t.name === table);
     const columns = known?.columns ?? inferColumns(records.first);
-    const compiled = compileKql(text, { [table]: { columns } });
+    // Kusto's analysis (≈0.8 s to load and build its grammar) from the cache when a run made it before.
+    const analysed = cachedKqlAnalysis(options.analysisCache === undefined ? kqlAnalysisCacheDir() : options.analysisCache || undefined, text, [{ name: table, columns }]);
+    const compiled = compileKql(text, { [table]: { columns } }, { analysed });
     const now = options.now ?? records.latest() + 1000;
     const prefilter = compiled.rawPrefilter(table);
     const needs = prefilter && rawPrefilterNeeds(prefilter);

@@ -1,6 +1,6 @@
 // `detc run query.spl|query.kql` on a large JSON Lines export streams its records instead of
 // holding them: the same result as on the held records, bad lines reported with their numbers.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -90,6 +90,17 @@ describe('runQueryFile on a streamed export', () => {
           await expect(run).rejects.toMatchObject({ diagnostics: [{ file: events, line: 152 }] });
         }
       }
+    });
+
+    it("stores Kusto's analysis of a .kql query, and the next run compiles from it: the same rows", async () => {
+      const analysisCache = mkdtempSync(join(tmpdir(), 'detc-kql-analyses-'));
+      const file = query('cached.kql', 'T | where client_app in~ ("IMAP4", "POP3") | summarize n = count() by src_ip | order by src_ip asc');
+      const options = { ...parallel, table: 'T', now: Date.parse('2026-07-02T00:00:00Z') };
+      const first = await runQueryFile(file, samples[0]!, { ...options, analysisCache });
+      expect(readdirSync(analysisCache)).toHaveLength(1);
+      expect(await runQueryFile(file, samples[0]!, { ...options, analysisCache })).toEqual(first);
+      expect(await runQueryFile(file, samples[0]!, { ...options, analysisCache: false })).toEqual(first);
+      expect(first.rows.length).toBeGreaterThan(0);
     });
 
     it('counts every record read, kept or not', async () => {

@@ -1,6 +1,9 @@
 // Helpers for the KQL engine's unit tests: a small table T, a pinned now, and shorthands that
 // run a query and return its rows or its one value.
+import { expect } from 'vitest';
 import { runKql, type KqlResult, type KqlTableInput } from '../../../generators/kql/engine/index.ts';
+import { analyzeKqlTree } from '../../../generators/kql/language-service.ts';
+import { snapshotTree, treeFromSnapshot, type KqlTreeSnapshot } from '../../../generators/kql/tree-snapshot.ts';
 
 export const NOW = Date.parse('2026-07-02T00:00:00Z');
 
@@ -21,9 +24,33 @@ export const T: KqlTableInput = {
   ],
 };
 
+/**
+ * Runs twice: compiled from Kusto's live tree, and from a snapshot of it read back from JSON
+ * (what `detc run` may compile from, kql-analysis-cache.ts): both must give the same rows, or
+ * the same error.
+ */
 export function run(query: string, tables: Record<string, KqlTableInput> = { T }, now = NOW): KqlResult {
-  return runKql(query, tables, { now });
+  const live = outcome(() => runKql(query, tables, { now }));
+  const fromSnapshot = outcome(() => {
+    const snapshot = snapshotTree(analyzeKqlTree(query, Object.entries(tables).map(([name, t]) => ({ name, columns: t.columns }))));
+    return runKql(query, tables, { now, analysed: treeFromSnapshot(JSON.parse(JSON.stringify(snapshot)) as KqlTreeSnapshot) });
+  });
+  expect(fromSnapshot.ok ? fromSnapshot : { ok: false, error: messageOf(fromSnapshot.error) }, 'compiled from a snapshot of the tree').toEqual(live.ok ? live : { ok: false, error: messageOf(live.error) });
+  if (!live.ok) throw live.error;
+  return live.value;
 }
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+function outcome<T>(f: () => T): Outcome<T> {
+  try {
+    return { ok: true, value: f() };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+const messageOf = (e: unknown) => (e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e));
 
 /** The rows of a query over T (or the given tables). */
 export function rows(query: string, tables?: Record<string, KqlTableInput>): Record<string, unknown>[] {

@@ -1,0 +1,106 @@
+// Kusto's analysis of a query, kept on disk between runs of `detc run <query>.kql`: loading
+// Kusto's language service and its first analysis cost ≈0.8 s and ≈70 MB, every run, for the
+// same query text. An entry is a tree snapshot (tree-snapshot.ts) under a key made of all that
+// decides the analysis: the text, the tables, Kusto's version, the snapshot format and the code
+// that reads Kusto's tree (language-service.ts, tree-snapshot.ts). An entry that is missing,
+// unreadable, of another key or whose checksum fails is ignored (and written again).
+//
+// Where: $DETC_CACHE_DIR, else $XDG_CACHE_HOME/detc, else ~/.cache/detc; in kql-analyses/.
+// DETC_NO_CACHE=1 turns it off. At most MAX_ENTRIES entries are kept (the oldest go).
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { analyzeKqlTree, type KqlAnalysedTree, type KqlTableSchema } from './language-service.ts';
+import { snapshotTree, treeFromSnapshot, TREE_SNAPSHOT_VERSION, type KqlTreeSnapshot } from './tree-snapshot.ts';
+
+const MAX_ENTRIES = 200;
+
+/** The cache's folder by the environment, or undefined when it is turned off. */
+export function kqlAnalysisCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.DETC_NO_CACHE && env.DETC_NO_CACHE !== '0') return undefined;
+  const base = env.DETC_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'detc');
+  return join(base, 'kql-analyses');
+}
+
+interface Entry {
+  readonly key: string;
+  readonly snapshot: KqlTreeSnapshot;
+}
+
+let codeVersion: string | undefined;
+
+/** What, besides the query and its tables, decides what a stored analysis holds. */
+function analyserVersion(): string {
+  if (!codeVersion) {
+    const require = createRequire(import.meta.url);
+    const kusto = (require('@kusto/language-service-next/package.json') as { version: string }).version;
+    const code = createHash('sha256');
+    for (const file of ['./language-service.ts', './tree-snapshot.ts']) code.update(readFileSync(fileURLToPath(new URL(file, import.meta.url))));
+    codeVersion = `kusto ${kusto}, snapshot ${TREE_SNAPSHOT_VERSION}, code ${code.digest('hex').slice(0, 16)}`;
+  }
+  return codeVersion;
+}
+
+const keyOf = (text: string, tables: readonly KqlTableSchema[]): string =>
+  JSON.stringify([analyserVersion(), text, tables.map((t) => [t.name, t.columns.map((c) => [c.name, c.type])])]);
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+const entryFile = (dir: string, key: string): string => join(dir, `${sha256(key).slice(0, 32)}.json`);
+
+/** The stored analysis of `text` against `tables`, or undefined (none, or not usable). */
+export function readKqlAnalysis(dir: string | undefined, text: string, tables: readonly KqlTableSchema[]): KqlAnalysedTree | undefined {
+  if (!dir) return undefined;
+  try {
+    const key = keyOf(text, tables);
+    const stored = readFileSync(entryFile(dir, key), 'utf8');
+    // `<sha-256 of the rest>\n<entry JSON>`: a torn or altered file fails the checksum.
+    const newline = stored.indexOf('\n');
+    const body = stored.slice(newline + 1);
+    if (newline !== 64 || stored.slice(0, 64) !== sha256(body)) return undefined;
+    const entry = JSON.parse(body) as Entry;
+    if (entry.key !== key || entry.snapshot?.text !== text) return undefined;
+    return treeFromSnapshot(entry.snapshot);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Stores the analysis (best effort: a cache that cannot be written is no error). */
+export function storeKqlAnalysis(dir: string | undefined, tree: KqlAnalysedTree, tables: readonly KqlTableSchema[]): void {
+  if (!dir) return;
+  try {
+    const key = keyOf(tree.text, tables);
+    const body = JSON.stringify({ key, snapshot: snapshotTree(tree) } satisfies Entry);
+    mkdirSync(dir, { recursive: true });
+    const file = entryFile(dir, key);
+    const partial = `${file}.${process.pid}.partial`;
+    writeFileSync(partial, `${sha256(body)}\n${body}`);
+    renameSync(partial, file); // whole or not at all, for a run reading it at the same time
+    prune(dir);
+  } catch {
+    // Read-only or full disk, a snapshot Kusto's tree does not allow: run without the cache.
+  }
+}
+
+/**
+ * Kusto's analysis of `text` against `tables`: from the cache when an earlier run stored it,
+ * else made now (loading Kusto) and stored.
+ */
+export function cachedKqlAnalysis(dir: string | undefined, text: string, tables: readonly KqlTableSchema[]): KqlAnalysedTree {
+  const stored = readKqlAnalysis(dir, text, tables);
+  if (stored) return stored;
+  const tree = analyzeKqlTree(text, tables);
+  storeKqlAnalysis(dir, tree, tables);
+  return tree;
+}
+
+function prune(dir: string): void {
+  const entries = readdirSync(dir).filter((f) => f.endsWith('.json'));
+  if (entries.length <= MAX_ENTRIES) return;
+  const aged = entries.map((f) => ({ f, at: statSync(join(dir, f)).mtimeMs })).sort((a, b) => a.at - b.at);
+  for (const { f } of aged.slice(0, entries.length - MAX_ENTRIES)) rmSync(join(dir, f), { force: true });
+}
