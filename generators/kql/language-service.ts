@@ -116,8 +116,94 @@ function kustoLanguage(): KustoLanguage {
     require('@kusto/language-service-next/bridge.min.js'); // defines the Bridge.NET runtime globals
     require('@kusto/language-service-next/Kusto.Language.Bridge.min.js'); // defines globalThis.Kusto
     language = (globalThis as unknown as { Kusto: { Language: KustoLanguage } }).Kusto.Language;
+    memoiseOperatorOverloads(language);
   }
   return language;
+}
+
+/* ---- Operator overload resolution, memoised. ---- */
+
+let overloadMemo = true;
+
+/**
+ * Runs `fn` with Kusto's own overload resolution for operators, not the memoised one: for the
+ * test that proves both give the same analysis.
+ */
+export function withoutOperatorOverloadMemo<T>(fn: () => T): T {
+  overloadMemo = false;
+  try {
+    return fn();
+  } finally {
+    overloadMemo = true;
+  }
+}
+
+interface NetSignatureList { readonly Count?: number; readonly length?: number; getItem?(i: number): NetSignature }
+interface NetSignature { readonly Parameters: NetList<{ DefaultValueIndicator: string | null; ArgumentKind: number }> | Array<{ DefaultValueIndicator: string | null; ArgumentKind: number }> }
+interface NetBinder {
+  GetOperatorInfo$1(...args: unknown[]): unknown;
+  GetBestMatchingSignatures(signatures: NetSignatureList, args: NetList<unknown> | unknown[], types: NetList<object> | object[], result: NetList<unknown> & { add(s: unknown): void }, requireAll: boolean): void;
+}
+
+/**
+ * Binding `a == "x"` makes Kusto's Binder rank every signature of `==` against the operand
+ * types (Binder.GetBestMatchingSignatures): about a fifth of each analysis of our generated
+ * queries, always with the same few type pairs. For an operator whose parameters all take any
+ * expression (ArgumentKind Expression or Expression_Parameter0_Element) and have no default
+ * indicator, the ranking reads only the operand types (Binder.GetParameterMatchKind: coercion
+ * depends on the signature alone, and operators take no named or star arguments), so the
+ * result is remembered per signature list and operand types. Checked against Kusto.Language
+ * 12.4.1 (@kusto/language-service-next): test/kql/overload-memo.test.ts analyses the generated
+ * queries and the community corpus with and without it. If the internals are not there (another
+ * version), Kusto runs as it is.
+ */
+function memoiseOperatorOverloads(K: KustoLanguage): void {
+  const binder = (K as unknown as { Binding?: { Binder?: { prototype?: NetBinder } } }).Binding?.Binder?.prototype;
+  const syntax = K.Syntax as unknown as Record<string, unknown>;
+  if (typeof binder?.GetOperatorInfo$1 !== 'function' || typeof binder.GetBestMatchingSignatures !== 'function') return;
+  const rank = binder.GetBestMatchingSignatures;
+  const operatorInfo = binder.GetOperatorInfo$1;
+  const unkeyable = [syntax.StarExpression, syntax.SimpleNamedExpression, syntax.CompoundNamedExpression].filter((c): c is new () => object => typeof c === 'function');
+  const typeIds = new WeakMap<object, number>();
+  let nextTypeId = 1;
+  const typeId = (type: object) => typeIds.get(type) ?? (typeIds.set(type, nextTypeId), nextTypeId++);
+  const memoisable = new WeakMap<object, boolean>();
+  const ranked = new WeakMap<object, Map<string, unknown[]>>();
+  const items = <T>(list: NetList<T> | T[]): T[] => (Array.isArray(list) ? list : Array.from({ length: list.Count }, (_, i) => list.getItem(i)));
+  const takesAnyExpression = (signatures: NetSignatureList): boolean => {
+    let known = memoisable.get(signatures);
+    if (known === undefined) {
+      known = items(signatures as NetList<NetSignature>).every((signature) => items(signature.Parameters).every((p) => p.DefaultValueIndicator == null && (p.ArgumentKind === 0 || p.ArgumentKind === 1)));
+      memoisable.set(signatures, known);
+    }
+    return known;
+  };
+  let inOperator = 0;
+  binder.GetOperatorInfo$1 = function (this: NetBinder, ...args: unknown[]) {
+    inOperator++;
+    try {
+      return operatorInfo.apply(this, args);
+    } finally {
+      inOperator--;
+    }
+  };
+  binder.GetBestMatchingSignatures = function (this: NetBinder, signatures, args, types, result, requireAll) {
+    if (!overloadMemo || inOperator === 0 || !takesAnyExpression(signatures)) return rank.call(this, signatures, args, types, result, requireAll);
+    let key = requireAll ? 'all' : 'any';
+    const argumentList = items(args);
+    if (argumentList.some((argument) => unkeyable.some((c) => argument instanceof c))) return rank.call(this, signatures, args, types, result, requireAll);
+    for (const type of items(types)) key += `,${typeId(type)}`;
+    let known = ranked.get(signatures);
+    if (!known) ranked.set(signatures, (known = new Map()));
+    const best = known.get(key);
+    if (best) {
+      for (const signature of best) result.add(signature);
+      return;
+    }
+    const before = result.Count;
+    rank.call(this, signatures, args, types, result, requireAll);
+    known.set(key, Array.from({ length: result.Count - before }, (_, i) => result.getItem(before + i)));
+  };
 }
 
 function toArray(list: DiagnosticList): NetDiagnostic[] {

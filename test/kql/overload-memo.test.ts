@@ -1,0 +1,75 @@
+// generators/kql/language-service.ts remembers how Kusto ranks an operator's overloads for the
+// operand types (memoiseOperatorOverloads). That must change nothing Kusto reports: every
+// node's kind, type and symbol, and every diagnostic, the same with and without it, for every
+// query we generate (bundled rules, custom detections, synthetic rules from the fuzzer's
+// generator) and for other people's KQL (test/corpus/kql-community.jsonl).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../generators/catalog.ts';
+import { analyzeKqlTree, withoutOperatorOverloadMemo, type KqlSyntaxNode, type KqlTableSchema } from '../../generators/kql/language-service.ts';
+import { kqlQueryTables, kqlTablesFor } from '../../generators/kql/validate.ts';
+import { customDetectionQuery } from '../../generators/package/defender.ts';
+import { projectPath } from '../../generators/paths.ts';
+import { renderOrError } from '../../generators/replay/harness.ts';
+import { writeSyntheticContent } from '../bench/content-build.ts';
+
+/** Everything Kusto's binder says about a query, as text. */
+function analysis(text: string, tables: readonly KqlTableSchema[]): string {
+  const tree = analyzeKqlTree(text, tables);
+  const nodes: string[] = [];
+  const walk = (node: KqlSyntaxNode, depth: number): void => {
+    const symbol = node.symbol;
+    nodes.push(`${' '.repeat(depth)}${node.kind} ${node.start} ${JSON.stringify(node.resultType ?? null)} ${symbol ? `${symbol.kind}:${symbol.name}:${JSON.stringify(symbol.type ?? null)}` : ''}`);
+    for (const child of node.children) walk(child, depth + 1);
+  };
+  walk(tree.root, 0);
+  return JSON.stringify([tree.diagnostics, tree.mismatches()]) + '\n' + nodes.join('\n');
+}
+
+function queriesOf(root: string): Array<[string, readonly KqlTableSchema[]]> {
+  const queries: Array<[string, readonly KqlTableSchema[]]> = [];
+  for (const rule of loadCatalog(root).rules) {
+    for (const target of ['defender', 'sentinel'] as const) {
+      const rendered = renderOrError(rule, target);
+      if (rendered instanceof Error) continue;
+      const tables = kqlQueryTables(rule.query.logsource, target, rendered.profile);
+      queries.push([rendered.text, tables]);
+      if (target === 'defender' && rule.document.kind === 'detection') {
+        const plan = customDetectionQuery({ logsource: rule.query.logsource, queries: { defender: rendered }, compiled: rule });
+        if (plan.ok) queries.push([plan.query.text, tables]);
+      }
+    }
+  }
+  return queries;
+}
+
+function expectSameWithAndWithout(queries: ReadonlyArray<readonly [string, readonly KqlTableSchema[]]>): void {
+  let operators = 0;
+  for (const [text, tables] of queries) {
+    const memoised = analysis(text, tables);
+    const plain = withoutOperatorOverloadMemo(() => analysis(text, tables));
+    expect(memoised, text).toBe(plain);
+    operators += (memoised.match(/Expression \d+ .*Operator:/g) ?? []).length;
+  }
+  // Not vacuous: the queries hold operators the memo answers for.
+  expect(operators).toBeGreaterThan(queries.length);
+}
+
+describe('memoised operator overload resolution gives the same analysis as Kusto\'s own', () => {
+  it('the bundled rules\' Defender, Sentinel and custom detection queries', () => {
+    const queries = queriesOf(projectPath());
+    expect(queries.length).toBeGreaterThan(20);
+    expectSameWithAndWithout(queries);
+  });
+
+  it('60 synthetic rules from the fuzzer\'s generator (every log source, every modifier)', () => {
+    expectSameWithAndWithout(queriesOf(writeSyntheticContent(60, 11)));
+  });
+
+  it('other people\'s KQL: a third of the community corpus (every third query), against every table our log sources define', () => {
+    const logsources = [...loadCatalog(projectPath(), []).logsources.values()];
+    const tables = [...kqlTablesFor(logsources, 'sentinel'), ...kqlTablesFor(logsources, 'defender')];
+    const corpus = readFileSync(projectPath('test/corpus/kql-community.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { query: string }).query);
+    expectSameWithAndWithout(corpus.filter((_, i) => i % 3 === 0).map((query) => [query, tables] as const));
+  });
+});
