@@ -3,14 +3,16 @@
 import { readFileSync, statSync } from 'node:fs';
 import { error, InputError } from './diagnostics.ts';
 import { compileKql, KqlRunError, KqlUnsupportedError } from './kql/engine/index.ts';
-import { cachedKqlAnalysis, kqlAnalysisCacheDir } from './kql/kql-analysis-cache.ts';
+import { kqlAnalysisCacheDir, readKqlAnalysis, storeKqlAnalysis } from './kql/kql-analysis-cache.ts';
+import { analyzeKqlTree } from './kql/language-service.ts';
 import { kqlTablesFor } from './kql/validate.ts';
 import { profileOf } from './logsources/loader.ts';
 import type { LogSource } from './logsources/types.ts';
 import { rawPrefilterNeeds } from './kql/engine/raw-prefilter.ts';
+import { guessImplied, guessRawPrefilterNeeds } from './kql/engine/raw-prefilter-guess.ts';
 import { isJsonLines, readRecords, recogniseShape, type ExportRecord } from './replay/exports.ts';
 import { readLines } from './replay/json-lines.ts';
-import { latestTimeInParallel, lineFilterTest, looksLikeObject, scanLinesInParallel, scanWorkers, type LineFilter, type ParallelScanOptions, type ScanCounts, type ScannedLine } from './replay/parallel-scan.ts';
+import { lineFilterTest, looksLikeObject, scanWorkers, startLatestTime, startLineScan, type LatestTimeScan, type LineFilter, type LineScan, type ParallelScanOptions, type ScanCounts, type ScannedLine } from './replay/parallel-scan.ts';
 import { compileSpl } from './spl/engine/index.ts';
 import { SplRunError, SplUnsupportedError } from './spl/engine/errors.ts';
 import { TUNING_MACRO_DEFAULT, tuningMacro } from './targets/spl.ts';
@@ -65,21 +67,33 @@ function parsedLine(line: number, text: string): ExportRecord {
  * Lines file is read as the engine pulls its records, never held: once more beforehand when the
  * run needs its latest time (no --now), which only a full pass can tell. Given the query's raw
  * pre-filter, a large file is read on every core and only the lines the filter keeps are parsed
- * (a line that is not `{` … `}` is always parsed, so that a broken line is reported).
+ * (a line that is not `{` … `}` is always parsed, so that a broken line is reported). Passes on
+ * several threads can be started early, while the query compiles, and read later.
  */
 interface ExportRecords {
   readonly first: Record<string, unknown> | undefined;
   /** Epoch milliseconds of the latest record (0 without times): a pass of its own when streaming. */
   latest(): number;
+  /**
+   * Starts the pass latest() needs on worker threads now, when there is one to start: one thread
+   * fewer than the cores, leaving one to this thread's work meanwhile (compiling the query).
+   */
+  startLatest(): void;
   /** An array when held, a one-pass stream otherwise. */
   records(filter?: LineFilter): Iterable<ReadRecord>;
   /**
-   * A large JSON Lines file on several threads: the lines `filter` keeps, each parsed by a worker
-   * that reads its time (ScannedLine.record). Undefined when the file is held or one thread reads it.
+   * A large JSON Lines file on several threads: starts the workers on the lines `filter` keeps
+   * (with `withTimes`, each parsed by a worker that reads its time: ScannedLine.record); `early`:
+   * one thread fewer than the cores (as startLatest). Undefined when the file is held or one
+   * thread reads it.
    */
-  scanned(filter: LineFilter): Iterable<ScannedLine> | undefined;
+  startScan(filter: LineFilter, options?: { readonly withTimes?: boolean; readonly early?: boolean }): LineScan | undefined;
+  /** The lines of a started scan as records, parsed here. */
+  scannedRecords(scan: LineScan): Iterable<ReadRecord>;
   /** Records read so far. */
   read(): number;
+  /** Stops the passes started and not read to their end. */
+  close(): void;
 }
 
 async function exportRecords(file: string, heldBytes: number, scan: ParallelScanOptions = {}): Promise<ExportRecords> {
@@ -91,19 +105,39 @@ async function exportRecords(file: string, heldBytes: number, scan: ParallelScan
   if (statSync(file).size <= heldBytes || !isJsonLines(file)) {
     const held: ReadRecord[] = [];
     for await (const r of readRecords(file)) held.push(checked(file, r));
-    return { first: held[0]?.record, latest: () => latestOf(held), records: () => held, scanned: () => undefined, read: () => held.length };
+    return {
+      first: held[0]?.record, latest: () => latestOf(held), startLatest: () => {}, records: () => held,
+      startScan: () => undefined, scannedRecords: () => [], read: () => held.length, close: () => {},
+    };
   }
+  const parallel = scanWorkers(scan) > 1;
   let read = 0;
-  const counts: ScanCounts = { lines: 0, records: 0 };
-  let parallel = false;
+  /** The counts of the scan on several threads being read, if one is. */
+  let counts: ScanCounts | undefined;
+  const started = new Set<{ close(): void }>();
+  let latestScan: LatestTimeScan | undefined;
+  // While this thread compiles, the workers leave it a core.
+  const alongside: ParallelScanOptions = { ...scan, workers: Math.max(1, scanWorkers(scan) - 1) };
+  const startScan = (filter: LineFilter, { withTimes = false, early = false } = {}): LineScan | undefined => {
+    if (!parallel) return undefined;
+    counts = { lines: 0, records: 0 };
+    const lineScan = startLineScan(file, filter, counts, early ? alongside : scan, withTimes ? TIME_KEYS : undefined);
+    started.add(lineScan);
+    return lineScan;
+  };
+  function* scannedRecords(lineScan: LineScan): Generator<ReadRecord> {
+    try {
+      for (const { line, text } of lineScan.lines) yield checked(file, parsedLine(line, text));
+    } finally {
+      lineScan.close();
+      started.delete(lineScan);
+    }
+  }
   function* stream(filter?: LineFilter): Generator<ReadRecord> {
     read = 0;
-    parallel = filter !== undefined && scanWorkers(scan) > 1;
-    if (parallel) {
-      counts.records = 0;
-      for (const { line, text } of scanLinesInParallel(file, filter!, counts, scan)) yield checked(file, parsedLine(line, text));
-      return;
-    }
+    const lineScan = filter && startScan(filter);
+    if (lineScan) return yield* scannedRecords(lineScan);
+    counts = undefined;
     const keeps = filter ? lineFilterTest(filter) : undefined;
     for (const { line, text } of readLines(file)) {
       if (text.trim() === '') continue;
@@ -117,19 +151,23 @@ async function exportRecords(file: string, heldBytes: number, scan: ParallelScan
     first = record;
     break;
   }
+  const startLatest = (early = true) => {
+    if (!parallel || latestScan) return;
+    latestScan = startLatestTime(file, TIME_KEYS, early ? alongside : scan);
+    started.add(latestScan);
+  };
   const latest = () => {
-    if (scanWorkers(scan) === 1) return latestOf(stream());
-    const found = latestTimeInParallel(file, TIME_KEYS, scan);
+    if (!parallel) return latestOf(stream());
+    startLatest(false);
+    const found = latestScan!.result();
     if ('bad' in found) throw badRecord(file, found.bad.line, parsedLine(found.bad.line, found.bad.text).problem);
     return found.latest;
   };
-  const scanned = (filter: LineFilter) => {
-    if (scanWorkers(scan) === 1) return undefined;
-    parallel = true;
-    counts.records = 0;
-    return scanLinesInParallel(file, filter, counts, scan, TIME_KEYS);
+  const close = () => {
+    for (const s of started) s.close();
+    started.clear();
   };
-  return { first, latest, records: stream, scanned, read: () => (parallel ? counts.records : read) };
+  return { first, latest, startLatest: () => startLatest(), records: stream, startScan, scannedRecords, read: () => (counts ? counts.records : read), close };
 }
 
 const timeOf = (r: Record<string, unknown>): number | undefined => {
@@ -173,7 +211,7 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
       // The search's pre-filter judges a line by its _raw text; a record that carries a _raw of
       // its own is an event as it is (its fields are not read from _raw), and always read.
       const filter = compiled.rawNeeds ? { needs: compiled.rawNeeds, alwaysPass: ['"_raw"'] } : undefined;
-      const scanned = filter && records.scanned(filter);
+      const scanned = filter && records.startScan(filter, { withTimes: true })?.lines;
       // On several threads, the workers have parsed each kept line and read its time: the event
       // is the line as _raw (a line that is not an object, or has a _raw, is parsed here).
       const scannedEvent = ({ line, text: raw, record: r }: ScannedLine) =>
@@ -188,13 +226,34 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
     if (!table) throw at(1, 1, 'cannot tell which table the query reads: pass --table');
     const known = [...kqlTablesFor(options.logsources.values(), 'defender'), ...kqlTablesFor(options.logsources.values(), 'sentinel')].find((t) => t.name === table);
     const columns = known?.columns ?? inferColumns(records.first);
+    const tables = [{ name: table, columns }];
     // Kusto's analysis (≈0.8 s to load and build its grammar) from the cache when a run made it before.
-    const analysed = cachedKqlAnalysis(options.analysisCache === undefined ? kqlAnalysisCacheDir() : options.analysisCache || undefined, text, [{ name: table, columns }]);
+    const cache = options.analysisCache === undefined ? kqlAnalysisCacheDir() : options.analysisCache || undefined;
+    let analysed = readKqlAnalysis(cache, text, tables);
+    let early: { scan: LineScan; needs: string[][] } | undefined;
+    if (!analysed) {
+      // Meanwhile, worker threads start on the latest-time pass, or with --now on the lines the
+      // query's first where seems to need: that scan is read only if the analysed query's
+      // pre-filter implies its guess (every line the real one keeps, the guess kept).
+      if (options.now === undefined) records.startLatest();
+      else {
+        const needs = guessRawPrefilterNeeds(text, table, new Set(columns.filter((c) => c.type === 'string').map((c) => c.name)));
+        const scan = needs && records.startScan({ needs }, { early: true });
+        if (scan) early = { scan, needs: needs! };
+      }
+      analysed = analyzeKqlTree(text, tables);
+      storeKqlAnalysis(cache, analysed, tables);
+    }
     const compiled = compileKql(text, { [table]: { columns } }, { analysed });
     const now = options.now ?? records.latest() + 1000;
     const prefilter = compiled.rawPrefilter(table);
     const needs = prefilter && rawPrefilterNeeds(prefilter);
-    const all = records.records(needs ? { needs } : undefined);
+    let all: Iterable<ReadRecord>;
+    if (early && guessImplied(early.needs, needs ?? undefined)) all = records.scannedRecords(early.scan);
+    else {
+      early?.scan.close();
+      all = records.records(needs ? { needs } : undefined);
+    }
     const result = compiled.run({ [table]: { rows: Array.isArray(all) ? all.map((r) => r.record) : mapped(all, (r) => r.record) } }, { now });
     return { columns: result.columns.map((c) => c.name), rows: result.rows, read: records.read() };
   } catch (e) {
@@ -204,6 +263,8 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
       throw at(Number(line ?? 1), Number(col ?? 1), e.message.replace(/ at \d+:\d+$/, ''));
     }
     throw e;
+  } finally {
+    records.close();
   }
 }
 

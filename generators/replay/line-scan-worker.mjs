@@ -19,24 +19,39 @@ const CLOSE = 0x7d;
 
 const escapeRegex = (s) => s.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
 
+// The shared counters (parallel-scan.ts says the same): ranges the reader has taken, characters
+// of kept lines sent and not yet taken, then each worker's count of results sent.
+const TAKEN = 0;
+const PENDING = 1;
+const FIRST_SENT = 2;
+
 /**
  * @param {{ task: 'filter' | 'latest', file: string, units: [number, number][], first: number, step: number,
- *   needs?: string[][], alwaysPass?: string[], timeKeys?: string[],
- *   port: import('node:worker_threads').MessagePort, signal: SharedArrayBuffer, lookahead: number }} data
+ *   needs?: string[][], alwaysPass?: string[], timeKeys?: string[], pieceBytes?: number,
+ *   port: import('node:worker_threads').MessagePort, signal: SharedArrayBuffer, lookahead: number, pendingChars: number }} data
  */
 function run(data) {
-  const { file, units, first, step, port, signal, lookahead } = data;
+  const { file, units, first, step, port, signal, lookahead, pendingChars } = data;
   const shared = new Int32Array(signal);
-  const slot = 1 + first;
+  const slot = FIRST_SENT + first;
   const scan = data.task === 'latest' ? latestScanner(data.timeKeys ?? []) : filterScanner(data.needs ?? [], data.alwaysPass ?? [], data.timeKeys);
   const pieceBytes = data.pieceBytes ?? PIECE_BYTES;
   const fd = openSync(file, 'r');
   try {
     for (let u = first; u < units.length; u += step) {
-      // Never more than `lookahead` ranges ahead of the reader: what waits to be read is bounded.
-      for (let consumed = Atomics.load(shared, 0); consumed < u - lookahead; consumed = Atomics.load(shared, 0)) Atomics.wait(shared, 0, consumed);
+      // More than `lookahead` ranges ahead of the reader, a worker goes on only while the kept
+      // lines waiting to be read hold fewer than `pendingChars` characters: bounded memory, yet
+      // free to run far ahead while the reader is busy elsewhere (compiling its query).
+      for (let taken = Atomics.load(shared, TAKEN); taken < u - lookahead && Atomics.load(shared, PENDING) > pendingChars; taken = Atomics.load(shared, TAKEN)) Atomics.wait(shared, TAKEN, taken);
       const [start, end] = units[u];
-      port.postMessage(scan(readRange(fd, start, end), start === 0, pieceBytes));
+      const result = scan(readRange(fd, start, end), start === 0, pieceBytes);
+      if (result.kept) {
+        let chars = 0;
+        for (const line of result.kept) chars += line.length;
+        result.chars = chars;
+        Atomics.add(shared, PENDING, chars);
+      }
+      port.postMessage(result);
       Atomics.add(shared, slot, 1);
       Atomics.notify(shared, slot);
     }

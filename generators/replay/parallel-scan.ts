@@ -2,8 +2,9 @@
 // worker threads (line-scan-worker.mjs) read the ranges and keep only the lines a query's raw
 // pre-filter lets through, and the reader takes those lines back range by range, in file order,
 // with their line numbers — the engines run on the calling thread, which pulls the lines
-// synchronously (it waits on shared memory, never on the event loop). Workers stay at most a few
-// ranges ahead of the reader, so memory does not grow with the file.
+// synchronously (it waits on shared memory, never on the event loop). Workers run ahead of the
+// reader only so far (a few ranges, or a bound on the kept text waiting), so memory does not grow
+// with the file.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
@@ -112,96 +113,167 @@ const KEPT_NOT_AN_OBJECT = 1;
 const KEPT_HAS_RAW = 2;
 const KEPT_HAS_SOURCETYPE = 4;
 
+/** A scan whose workers are running: its lines are read once, in file order; close() stops it unread. */
+export interface LineScan {
+  readonly lines: Iterable<ScannedLine>;
+  close(): void;
+}
+
 /**
- * The lines of `file` that `filter` keeps (and every line that does not look like a JSON object,
- * `{` … `}`, for the reader to report), in file order, with their 1-based line numbers; blank
- * lines never. `counts` is filled in as ranges are read. With `timeKeys`, the workers also parse
- * each kept line and read its time (ScannedLine.record).
+ * Starts workers on the lines of `file` that `filter` keeps (and every line that does not look
+ * like a JSON object, `{` … `}`, for the reader to report), to be read in file order with their
+ * 1-based line numbers; blank lines never. The workers run ahead of the reader (up to a bound on
+ * the kept text waiting), so a scan started before its reader is ready (a query still compiling)
+ * has done much of its work by then. `counts` is added to as ranges are read. With `timeKeys`,
+ * the workers also parse each kept line and read its time (ScannedLine.record).
  */
-export function* scanLinesInParallel(file: string, filter: LineFilter, counts: ScanCounts, options: ParallelScanOptions = {}, timeKeys?: readonly string[]): Generator<ScannedLine> {
-  let lines = 0;
-  for (const result of rangeResults<FilterResult>(file, { task: 'filter', needs: filter.needs, alwaysPass: filter.alwaysPass ?? [], ...(timeKeys ? { timeKeys } : {}) }, options)) {
-    const { kept, at, times, flags } = result;
-    for (let i = 0; i < kept.length; i++) {
-      const line = lines + at[i]!;
-      if (!times || !flags) {
-        yield { line, text: kept[i]! };
-        continue;
+export function startLineScan(file: string, filter: LineFilter, counts: ScanCounts, options: ParallelScanOptions = {}, timeKeys?: readonly string[]): LineScan {
+  const ranges = startRanges<FilterResult>(file, { task: 'filter', needs: filter.needs, alwaysPass: filter.alwaysPass ?? [], ...(timeKeys ? { timeKeys } : {}) }, options);
+  function* lines(): Generator<ScannedLine> {
+    let before = 0;
+    for (const result of ranges.results) {
+      const { kept, at, times, flags } = result;
+      for (let i = 0; i < kept.length; i++) {
+        const line = before + at[i]!;
+        if (!times || !flags) {
+          yield { line, text: kept[i]! };
+          continue;
+        }
+        const f = flags[i]!;
+        const time = times[i]!;
+        yield { line, text: kept[i]!, ...(f & KEPT_NOT_AN_OBJECT ? {} : { record: { time: Number.isNaN(time) ? undefined : time, hasRaw: (f & KEPT_HAS_RAW) !== 0, hasSourcetype: (f & KEPT_HAS_SOURCETYPE) !== 0 } }) };
       }
-      const f = flags[i]!;
-      const time = times[i]!;
-      yield { line, text: kept[i]!, ...(f & KEPT_NOT_AN_OBJECT ? {} : { record: { time: Number.isNaN(time) ? undefined : time, hasRaw: (f & KEPT_HAS_RAW) !== 0, hasSourcetype: (f & KEPT_HAS_SOURCETYPE) !== 0 } }) };
+      before += result.lines;
+      counts.lines = before;
+      counts.records += result.records;
     }
-    lines += result.lines;
-    counts.lines = lines;
-    counts.records += result.records;
+  }
+  return { lines: lines(), close: ranges.close };
+}
+
+/** startLineScan, read as it goes: stopping early stops the workers. */
+export function* scanLinesInParallel(file: string, filter: LineFilter, counts: ScanCounts, options: ParallelScanOptions = {}, timeKeys?: readonly string[]): Generator<ScannedLine> {
+  const scan = startLineScan(file, filter, counts, options, timeKeys);
+  try {
+    yield* scan.lines;
+  } finally {
+    scan.close();
   }
 }
 
 /** The latest time of a file's records, or its first line that is not a JSON object. */
 export type LatestTime = { readonly latest: number; readonly records: number } | { readonly bad: TextLine };
 
-/**
- * The latest time (epoch milliseconds, 0 without times) of the records of a JSON Lines file, each
- * record's time being its first key of `timeKeys` holding a number (epoch milliseconds; seconds
- * for `_time`) or a date text (Date.parse): every line parsed, on every core. Stops at the first
- * line that is not a JSON object.
- */
-export function latestTimeInParallel(file: string, timeKeys: readonly string[], options: ParallelScanOptions = {}): LatestTime {
-  let latest = 0;
-  let lines = 0;
-  let records = 0;
-  for (const result of rangeResults<LatestResult>(file, { task: 'latest', timeKeys }, options)) {
-    if (result.bad) return { bad: { line: lines + result.bad.at, text: result.bad.text } };
-    latest = Math.max(latest, result.latest);
-    lines += result.lines;
-    records += result.records;
-  }
-  return { latest, records };
+/** A latest-time pass whose workers are running: result() waits for the rest; close() stops it unread. */
+export interface LatestTimeScan {
+  result(): LatestTime;
+  close(): void;
 }
 
-interface FilterResult { readonly lines: number; readonly records: number; readonly kept: string[]; readonly at: Int32Array; readonly times?: Float64Array; readonly flags?: Uint8Array }
+/**
+ * Starts the pass that finds the latest time (epoch milliseconds, 0 without times) of the records
+ * of a JSON Lines file, each record's time being its first key of `timeKeys` holding a number
+ * (epoch milliseconds; seconds for `_time`) or a date text (Date.parse): every line read, on
+ * every core, while the caller goes on. Stops at the first line that is not a JSON object.
+ */
+export function startLatestTime(file: string, timeKeys: readonly string[], options: ParallelScanOptions = {}): LatestTimeScan {
+  const ranges = startRanges<LatestResult>(file, { task: 'latest', timeKeys }, options);
+  let found: LatestTime | undefined;
+  return {
+    result() {
+      if (found) return found;
+      let latest = 0;
+      let lines = 0;
+      let records = 0;
+      try {
+        for (const result of ranges.results) {
+          if (result.bad) return (found = { bad: { line: lines + result.bad.at, text: result.bad.text } });
+          latest = Math.max(latest, result.latest);
+          lines += result.lines;
+          records += result.records;
+        }
+      } finally {
+        ranges.close();
+      }
+      return (found = { latest, records });
+    },
+    close: ranges.close,
+  };
+}
+
+/** startLatestTime, waited for. */
+export function latestTimeInParallel(file: string, timeKeys: readonly string[], options: ParallelScanOptions = {}): LatestTime {
+  return startLatestTime(file, timeKeys, options).result();
+}
+
+interface FilterResult { readonly lines: number; readonly records: number; readonly kept: string[]; readonly at: Int32Array; readonly times?: Float64Array; readonly flags?: Uint8Array; readonly chars: number }
 interface LatestResult { readonly lines: number; readonly records: number; readonly latest: number; readonly bad?: { readonly at: number; readonly text: string } }
 type Task = { readonly task: 'filter'; readonly needs: LineFilter['needs']; readonly alwaysPass: readonly string[]; readonly timeKeys?: readonly string[] } | { readonly task: 'latest'; readonly timeKeys: readonly string[] };
 
+// The shared counters (line-scan-worker.mjs says the same): ranges the reader has taken,
+// characters of kept lines sent and not yet taken, then each worker's count of results sent.
+const TAKEN = 0;
+const PENDING = 1;
+const FIRST_SENT = 2;
+
 /**
- * Each range's result from the workers, in file order. Range r goes to worker r mod n, and a
- * worker waits while it is more than n ranges ahead of what has been taken from here.
+ * Characters of kept lines the workers may have sent and the reader not yet taken, once they are
+ * more than LOOKAHEAD_RANGES ranges ahead: what a scan started before its reader is ready holds.
  */
-function* rangeResults<T>(file: string, task: Task, options: ParallelScanOptions): Generator<T> {
+const PENDING_CHARS = 24 * 1024 * 1024;
+
+/**
+ * Starts the workers at once; `results` gives each range's result in file order (once). Range r
+ * goes to worker r mod n; a worker more than LOOKAHEAD_RANGES × n ranges ahead of what has been
+ * taken from here waits while the kept text sent and not taken exceeds PENDING_CHARS.
+ */
+function startRanges<T>(file: string, task: Task, options: ParallelScanOptions): { results: Generator<T>; close(): void } {
   const ranges = lineAlignedRanges(file, options.rangeBytes ?? RANGE_BYTES);
-  if (ranges.length === 0) return;
   const workers = Math.min(scanWorkers(options), ranges.length);
-  // [0]: ranges the reader has taken; [1 + w]: results worker w has sent.
-  const shared = new Int32Array(new SharedArrayBuffer(4 * (1 + workers)));
+  const shared = new Int32Array(new SharedArrayBuffer(4 * (FIRST_SENT + workers)));
   const started: { worker: Worker; port: MessagePort }[] = [];
+  const close = () => {
+    for (const { worker, port } of started.splice(0)) {
+      port.close();
+      void worker.terminate();
+    }
+  };
   try {
     for (let w = 0; w < workers; w++) {
       const { port1, port2 } = new MessageChannel();
       const worker = new Worker(WORKER, {
-        workerData: { ...task, file, units: ranges, first: w, step: workers, port: port2, signal: shared.buffer, lookahead: LOOKAHEAD_RANGES * workers, ...(options.pieceBytes ? { pieceBytes: options.pieceBytes } : {}) },
+        workerData: {
+          ...task, file, units: ranges, first: w, step: workers, port: port2, signal: shared.buffer,
+          lookahead: LOOKAHEAD_RANGES * workers, pendingChars: PENDING_CHARS, ...(options.pieceBytes ? { pieceBytes: options.pieceBytes } : {}),
+        },
         transferList: [port2],
       });
       worker.on('error', () => {}); // seen as the worker stopping (threadId -1) by receive()
       worker.unref();
       started.push({ worker, port: port1 });
     }
-    for (let r = 0; r < ranges.length; r++) {
-      const w = r % workers;
-      const result = receive(started[w]!, shared, 1 + w);
-      if (typeof result === 'object' && result !== null && 'error' in result) throw new Error(`reading ${file}: ${String(result.error)}`);
-      yield result as T;
-      Atomics.store(shared, 0, r + 1);
-      Atomics.notify(shared, 0);
-    }
-  } finally {
-    for (const { worker, port } of started) {
-      port.close();
-      void worker.terminate();
+  } catch (e) {
+    close();
+    throw e;
+  }
+  const workersOf = started.slice();
+  function* results(): Generator<T> {
+    try {
+      for (let r = 0; r < ranges.length; r++) {
+        const w = r % workers;
+        const result = receive(workersOf[w]!, shared, FIRST_SENT + w);
+        if (typeof result === 'object' && result !== null && 'error' in result) throw new Error(`reading ${file}: ${String(result.error)}`);
+        Atomics.sub(shared, PENDING, (result as { chars?: number }).chars ?? 0);
+        Atomics.store(shared, TAKEN, r + 1);
+        Atomics.notify(shared, TAKEN);
+        yield result as T;
+      }
+    } finally {
+      close();
     }
   }
+  return { results: results(), close };
 }
-
 /** The next result of one worker: waits on the shared counter it bumps after each message. */
 function receive({ worker, port }: { worker: Worker; port: MessagePort }, shared: Int32Array, slot: number): unknown {
   for (;;) {

@@ -1,14 +1,10 @@
 // One run of the large-export benchmark, in a child process of its own so that its peak RSS is
 // its own (worker threads included): `tsx large-export-engines.ts <mode> <file> <end ISO>` prints
-// one JSON line { rows, ms, cpuMs, peakRssMb }. Modes:
-// - node, spl, kql: a plain Node loop, and the compiled SPL / KQL on our engines; the clock starts
-//   after the query is compiled (the Kusto language service takes ≈0.5 s to load, once per
-//   process) and stops when the rows are out.
-// - run-spl, run-kql (and run-spl-latest, without --now): what a user runs, `detc run
-//   <query file> --events <file> --now <end> --format json` through the CLI's own entry point; the
-//   clock is the process's, from its start (Node, tsx, loading the CLI, Kusto …) to the rows.
-import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// one JSON line { rows, ms, cpuMs, peakRssMb }. Modes node, spl, kql: a plain Node loop, and the
+// compiled SPL / KQL on our engines; the clock starts after the query is compiled (the Kusto
+// language service takes ≈0.5 s to load, once per process) and stops when the rows are out.
+// (`detc run` as users type it is timed by large-export.ts itself.)
+import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 import { projectPath } from '../../generators/paths.ts';
@@ -19,14 +15,13 @@ import { compileKql } from '../../generators/kql/engine/index.ts';
 import { kqlTablesFor } from '../../generators/kql/validate.ts';
 import { toCanonicalRows } from '../../generators/replay/canonical-rows.ts';
 import { readLines } from '../../generators/replay/json-lines.ts';
-import { main as cli } from '../../generators/cli.ts';
 import { tuningMacro, TUNING_MACRO_DEFAULT } from '../../generators/targets/spl.ts';
 
 export interface SprayRow { src_ip: string; window: string; distinct_users: number; attempts: number }
 /** ms: wall time; cpuMs: CPU time of every thread of the process (the figure to read when other work shares the cores). */
 export interface EngineFigures { rows: SprayRow[]; ms: number; cpuMs: number; peakRssMb: number }
 
-const RULE = 'pop-imap-password-spray';
+export const RULE = 'pop-imap-password-spray';
 const LEGACY = ['pop3', 'imap4', 'exchange activesync'];
 
 export const sprayOrder = (a: SprayRow, b: SprayRow): number => b.distinct_users - a.distinct_users || (a.src_ip < b.src_ip ? -1 : a.src_ip > b.src_ip ? 1 : 0);
@@ -60,7 +55,7 @@ function rule() {
   return { catalog, rule: catalog.rules.find((r) => r.document.name === RULE)! };
 }
 
-const toSprayRows = (rows: Record<string, unknown>[]): SprayRow[] =>
+export const toSprayRows = (rows: Record<string, unknown>[]): SprayRow[] =>
   rows.map((r) => ({ src_ip: String(r.src_ip), window: String(r.window).replace('.000Z', 'Z'), distinct_users: Number(r.distinct_users), attempts: Number(r.attempts) })).sort(sprayOrder);
 
 /** The generated SPL on the SPL engine: Graph export lines as Splunk events (_raw the line). */
@@ -92,30 +87,12 @@ function kqlEngine(file: string, end: number): () => SprayRow[] {
   return () => toSprayRows(toCanonicalRows(compiled.run({ SigninLogs: { rows: rows() } }, { now: end }).rows, rendered, r.query.columns));
 }
 
-/** `detc run <the generated query, as a file> --events <file> [--now <end>]`, as a user runs it. */
-async function detcRun(target: 'splunk' | 'sentinel', file: string, end: number, withNow: boolean): Promise<SprayRow[]> {
-  const { rule: r } = rule();
-  const rendered = render(r.query, target);
-  const dir = projectPath('test/bench/.data');
-  mkdirSync(dir, { recursive: true });
-  const query = join(dir, `${RULE}.${target === 'splunk' ? 'spl' : 'kql'}`);
-  writeFileSync(query, rendered.text);
-  let out = '';
-  let err = '';
-  const code = await cli(['run', query, '--events', file, ...(withNow ? ['--now', new Date(end).toISOString()] : []), '--format', 'json'], { out: (t) => void (out += t), err: (t) => void (err += t) });
-  if (code !== 0) throw new Error(`detc run exited ${code}: ${err}`);
-  return toSprayRows(toCanonicalRows(JSON.parse(out) as Record<string, unknown>[], rendered, r.query.columns));
-}
-
 async function main(): Promise<void> {
   const [engine, file, endText] = process.argv.slice(2);
   const end = Date.parse(endText!);
   let result: SprayRow[];
   let started: number;
-  if (engine?.startsWith('run-')) {
-    started = 0; // the process's own clock: from its start
-    result = await detcRun(engine.startsWith('run-spl') ? 'splunk' : 'sentinel', file!, end, engine !== 'run-spl-latest');
-  } else if (engine === 'node') {
+  if (engine === 'node') {
     started = performance.now();
     result = await plainNode(file!, end);
   } else {

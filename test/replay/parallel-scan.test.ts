@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readLines } from '../../generators/replay/json-lines.ts';
-import { latestTimeInParallel, lineAlignedRanges, lineFilterTest, looksLikeObject, scanLinesInParallel, type LineFilter } from '../../generators/replay/parallel-scan.ts';
+import { latestTimeInParallel, lineAlignedRanges, lineFilterTest, looksLikeObject, scanLinesInParallel, startLineScan, type LineFilter } from '../../generators/replay/parallel-scan.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'detc-parallel-scan-'));
 let files = 0;
@@ -117,6 +117,22 @@ describe('scanLinesInParallel', () => {
   it('keeps lines holding alwaysPass text', () => {
     const path = file([record('Browser', 'ok'), JSON.stringify({ _raw: 'x', app: 'Browser' })].join('\n'));
     expect(scanned(path, { ...filter, alwaysPass: ['"_raw"'] }, 2, 4).lines.map((l) => l.line)).toEqual([2]);
+  });
+
+  it('gives the same lines when read long after it started (the workers ran ahead meanwhile)', () => {
+    const path = file(Array.from({ length: 3000 }, (_, i) => record(i % 3 ? 'Browser' : 'IMAP4', 'fail', String(i))).join('\n'));
+    const want = expected(path, filter);
+    const counts = { lines: 0, records: 0 };
+    const scan = startLineScan(path, filter, counts, { workers: 2, rangeBytes: 64 });
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+    expect({ lines: [...scan.lines], counts }).toEqual(want);
+  });
+
+  it('can be closed unread', () => {
+    const path = file(Array.from({ length: 2000 }, () => record('IMAP4', 'fail')).join('\n'));
+    const scan = startLineScan(path, filter, { lines: 0, records: 0 }, { workers: 2, rangeBytes: 64 });
+    scan.close();
+    scan.close();
   });
 
   it('stops its workers when the reader stops early', () => {

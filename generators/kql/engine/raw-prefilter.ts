@@ -11,6 +11,9 @@ const VERBATIM = /^[A-Za-z0-9 ._@:,;+=#()-]+$/;
 const NOT_A_NUMBER = /[a-df-zA-DF-Z]/;
 const PASS_ALWAYS = /[\\\u0130\u212a]/;
 
+/** Whether a string literal's value can be looked for in a line's text as it is (see above). */
+export const isPrefilterValue = (v: string): boolean => VERBATIM.test(v) && NOT_A_NUMBER.test(v);
+
 const escapeRegex = (s: string): string => s.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
 
 /** The test for lines of `table`, or null when the query gives none. */
@@ -69,7 +72,7 @@ function valuesNeeded(node: KqlSyntaxNode, stringColumns: ReadonlySet<string>): 
   const values: string[] = [];
   for (const l of literals) {
     const v = l?.kind === 'StringLiteralExpression' ? l.valueText : undefined;
-    if (v === undefined || !VERBATIM.test(v) || !NOT_A_NUMBER.test(v)) return null;
+    if (v === undefined || !isPrefilterValue(v)) return null;
     values.push(v);
   }
   return values.length > 0 ? values : null;

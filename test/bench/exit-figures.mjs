@@ -1,0 +1,11 @@
+// Preloaded into a benchmarked `detc` process (`node --import ./exit-figures.mjs bin/detc.js …`):
+// at exit, prints its figures as the last line of stderr — wall time from the process's start,
+// CPU time of all its threads and its peak RSS (worker threads included) — so that the run timed
+// is exactly the command a user types, with nothing of the benchmark's own loaded into it.
+import { performance } from 'node:perf_hooks';
+
+process.on('exit', () => {
+  const usage = process.resourceUsage();
+  const figures = { ms: performance.now(), cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, peakRssMb: usage.maxRSS / 1024 };
+  process.stderr.write(`\nDETC_BENCH_FIGURES ${JSON.stringify(figures)}\n`);
+});
