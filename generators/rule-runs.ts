@@ -6,10 +6,10 @@
 import type { CompiledRule } from './catalog.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import { evaluateQuery, compilePredicate, type ResultRow } from './ir/evaluator.ts';
-import { rawLineTest } from './ir/raw-filter.ts';
+import { rawRequirement } from './ir/raw-filter.ts';
 import { usedFields } from './ir/types.ts';
 import type { ReplayEngine } from './replay/engine.ts';
-import { readExportEvents, type ExportShape } from './replay/exports.ts';
+import { readExportEvents, type ExportEventsOptions, type ExportShape } from './replay/exports.ts';
 import { toCanonicalRows } from './replay/canonical-rows.ts';
 import { compareWithReference, replayMacros } from './replay/harness.ts';
 import { materializeLazily } from './replay/materialize.ts';
@@ -24,6 +24,8 @@ export interface RuleRunOptions {
   readonly report: (d: Diagnostic) => void;
   /** The engines whose generated queries to run too (empty: the reference only). */
   readonly engines: readonly ReplayEngine[];
+  /** How a large JSON Lines export is read on several threads (see readExportEvents). */
+  readonly scan?: ExportEventsOptions['scan'];
 }
 
 export interface TargetRun {
@@ -49,12 +51,14 @@ export async function runRuleOnExport(catalog: Pick<Catalog, 'logsources' | 'rul
   // The reference alone needs only the events the filter selects; a target's query must be shown
   // to select them itself, so it is given every event of the window.
   const selects = options.engines.length ? undefined : compilePredicate(query.filter);
+  const needs = selects ? rawRequirement(query.filter) : [];
   const window = new LookbackWindow(query.lookback * 1000, options.now);
   const read = await readExportEvents(file, query.logsource, {
     skipBadLines: options.skipBadLines,
     report: options.report,
     fields: usedFields(query),
-    lineFilter: selects && rawLineTest(query.filter),
+    ...(needs.length ? { lineFilter: { needs } } : {}),
+    ...(options.scan ? { scan: options.scan } : {}),
   }, (event) => window.add(event, !selects || selects(event)));
   const result = { shape: read.shape, read: read.events, unparsed: read.unparsed, skipped: read.skipped };
   if (read.failed) return { ...result, reference: undefined, targets: [] };

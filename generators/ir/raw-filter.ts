@@ -2,9 +2,10 @@
 // lines of a large export that cannot match: a value that equals, contains, starts or ends with
 // a literal holds that literal, so the line that carries the value does too. Only literals that
 // read the same in any JSON writer's output qualify (printable ASCII, no quote or backslash, not
-// a number's spelling), and a line holding a backslash (an escape could spell anything) always
-// passes. Tests compare lowercased text: the evaluator's case-insensitive tests lowercase the
-// value, and a cased match is also a lowercased one.
+// a number's spelling). The requirement is data (the parallel scan's workers apply it); the test
+// of a line (replay/parallel-scan.ts lineFilterTest) compares case-insensitively, as the
+// evaluator's case-insensitive tests do (a cased match is also a case-insensitive one), and
+// passes any line holding a backslash (an escape could spell anything).
 import type { FieldTest, Predicate } from './types.ts';
 
 /** Each inner list: at least one of its (lowercased) literals is in the line of every event the filter keeps. */
@@ -50,15 +51,4 @@ function fieldTestLiteral(test: FieldTest, minLiteral: number): RawRequirement {
 /** Printable ASCII without " or \, long enough to be worth a search, and not a number's spelling (1e5 is 100000). */
 function usable(literal: string, minLiteral: number): boolean {
   return literal.length >= minLiteral && /^[\x20-\x7e]+$/.test(literal) && !/["\\]/.test(literal) && /[^0-9eE+\-. ]/.test(literal);
-}
-
-/** A line test for the requirement, or undefined when it requires nothing. */
-export function rawLineTest(filter: Predicate, minLiteral = MIN_LITERAL): ((line: string) => boolean) | undefined {
-  const requirement = rawRequirement(filter, minLiteral);
-  if (requirement.length === 0) return undefined;
-  return (line) => {
-    if (line.includes('\\')) return true;
-    const lower = line.toLowerCase();
-    return requirement.every((anyOf) => anyOf.some((literal) => lower.includes(literal)));
-  };
 }

@@ -11,6 +11,7 @@ import type { CanonicalType, LogSource, LogSourceExport, LogSourceProfile, Targe
 import { TARGETS } from '../logsources/types.ts';
 import { checkEvent, type CanonicalEvent } from '../rules/fixtures.ts';
 import { readLines } from './json-lines.ts';
+import { lineFilterTest, scanLinesInParallel, scanWorkers, type LineFilter, type ParallelScanOptions, type ScanCounts } from './parallel-scan.ts';
 
 export type ExportShape =
   | { readonly kind: 'canonical' }
@@ -80,11 +81,7 @@ export function* readJsonLines(file: string, filter?: { keep(line: string): bool
       continue;
     }
     first = false;
-    try {
-      yield { line, record: JSON.parse(text), text };
-    } catch (e) {
-      yield { line, record: undefined, problem: `not JSON: ${(e as Error).message}` };
-    }
+    yield parsedJsonLine(line, text);
   }
 }
 
@@ -247,9 +244,16 @@ function normaliseTime(text: string): string {
 export interface ExportEventsOptions extends ExportReadOptions {
   /** Read and check only these canonical fields (and the log source's required ones); default all. */
   readonly fields?: ReadonlySet<string>;
-  /** JSON Lines: a line this refuses is not parsed, as readJsonLines says (the rule cannot match it). */
-  readonly lineFilter?: (line: string) => boolean;
+  /**
+   * JSON Lines: a line the filter refuses is not parsed (the rule cannot match it), as
+   * readJsonLines says. A file over `scan.fromBytes` (default 64 MiB) is then read on every core:
+   * worker threads apply the filter to byte ranges, and only the lines they keep are parsed here.
+   */
+  readonly lineFilter?: LineFilter;
+  readonly scan?: ParallelScanOptions & { readonly fromBytes?: number };
 }
+
+const PARALLEL_FROM_BYTES = 64 * 1024 * 1024;
 
 export interface ExportEvents {
   readonly shape: ExportShape;
@@ -272,9 +276,21 @@ export async function readExportEvents(file: string, source: LogSource, options:
   let unparsed = 0;
   let skipped = 0;
   let failed = false;
-  const keep = options.lineFilter;
-  const records = keep && isJsonLines(file) ? readJsonLines(file, { keep, refused: () => { events++; unparsed++; } }) : readRecords(file);
+  const filter = options.lineFilter;
+  let records: AsyncIterable<ExportRecord> | Iterable<ExportRecord> = readRecords(file);
+  let scanned: ScanCounts | undefined;
+  if (filter && isJsonLines(file)) {
+    if (statSync(file).size > (options.scan?.fromBytes ?? PARALLEL_FROM_BYTES) && scanWorkers(options.scan) > 1) {
+      scanned = { lines: 0, records: 0 };
+      records = scannedJsonLines(file, filter, scanned, options.scan);
+    } else {
+      const keep = lineFilterTest(filter);
+      records = readJsonLines(file, { keep, refused: () => { events++; unparsed++; } });
+    }
+  }
+  let parsed = 0;
   for await (const { line, record, problem } of records) {
+    parsed++;
     const at = { file, line, col: 1 };
     const bad = (message: string) => {
       if (options.skipBadLines) skipped++;
@@ -296,6 +312,36 @@ export async function readExportEvents(file: string, source: LogSource, options:
       onEvent(event);
     } else bad(messages.join('; '));
   }
+  if (scanned) {
+    // Counted by the workers: every record, and of them the lines not sent back to be parsed.
+    unparsed = scanned.records - parsed;
+    events += unparsed;
+  }
   return { shape: shape ?? { kind: 'canonical' }, events, unparsed, skipped, failed };
+}
+
+/**
+ * readJsonLines with the filter applied on worker threads: the first record (it tells the shape,
+ * so it is parsed whatever it holds), then the lines the workers keep.
+ */
+function* scannedJsonLines(file: string, filter: LineFilter, counts: ScanCounts, scan: ParallelScanOptions = {}): Generator<ExportRecord> {
+  let first: number | undefined;
+  for (const record of readJsonLines(file)) {
+    first = record.line;
+    yield record;
+    break;
+  }
+  for (const { line, text } of scanLinesInParallel(file, filter, counts, scan)) {
+    if (line === first) continue;
+    yield parsedJsonLine(line, text);
+  }
+}
+
+function parsedJsonLine(line: number, text: string): ExportRecord {
+  try {
+    return { line, record: JSON.parse(text), text };
+  } catch (e) {
+    return { line, record: undefined, problem: `not JSON: ${(e as Error).message}` };
+  }
 }
 
