@@ -7,21 +7,43 @@ import type { Scalar } from './values.ts';
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
-/** A string literal (skipped) or a number of a JSON text. */
-const STRING_OR_NUMBER = /"(?:[^"\\]|\\.)*"|-?\d[\d.eE+-]*/g;
+/** A number token of a JSON text (from its first character). */
+const NUMBER_TOKEN = /-?\d[\d.eE+-]*/y;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const MINUS = 0x2d;
 
 /**
  * Whether a number of the text (not a string's content: an IP address is no number) would change
  * its text as a JavaScript number (`1.0`, `1e3`, `-0`, 17+ digits): the numbers the
- * text-preserving parser keeps as text.
+ * text-preserving parser keeps as text. Strings are skipped quote to quote (indexOf), so a line
+ * of sign-in JSON costs a few dozen calls, not a regex match per string.
  */
 function hasLossyNumber(text: string): boolean {
-  STRING_OR_NUMBER.lastIndex = 0;
-  for (let m = STRING_OR_NUMBER.exec(text); m !== null; m = STRING_OR_NUMBER.exec(text)) {
-    const token = m[0];
-    if (token.charCodeAt(0) !== 0x22 && String(Number(token)) !== token) return true;
+  const n = text.length;
+  for (let i = 0; i < n; ) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      let end = text.indexOf('"', i + 1);
+      while (end !== -1 && escaped(text, end)) end = text.indexOf('"', end + 1);
+      if (end === -1) return false; // not JSON: no parser takes it
+      i = end + 1;
+    } else if (c === MINUS || (c >= 0x30 && c <= 0x39)) {
+      NUMBER_TOKEN.lastIndex = i;
+      const token = NUMBER_TOKEN.exec(text)?.[0];
+      if (token === undefined) i++;
+      else if (String(Number(token)) !== token) return true;
+      else i += token.length;
+    } else i++;
   }
   return false;
+}
+
+/** Whether the character at `at` follows an odd run of backslashes. */
+function escaped(text: string, at: number): boolean {
+  let k = at - 1;
+  while (k >= 0 && text.charCodeAt(k) === BACKSLASH) k--;
+  return (at - 1 - k) % 2 === 1;
 }
 
 /** JSON.parse, keeping the text of numbers JavaScript cannot hold exactly; undefined if not JSON. */

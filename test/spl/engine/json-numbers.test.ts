@@ -1,5 +1,6 @@
 // KV_MODE=json keeps the text of numbers as written (Splunk holds text); text inside strings,
 // such as an IP address, is no number and does not send a line down the slow path.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseJson } from '../../../generators/spl/engine/json.ts';
 
@@ -17,5 +18,24 @@ describe('parseJson', () => {
     expect(parseJson('{"a":1.0,')).toBeUndefined();
     expect(parseJson('{"a":1,')).toBeUndefined();
     expect(parseJson('{"a":01}')).toBeUndefined();
+  });
+
+  it('reads every number as written when JavaScript would rewrite it, and as a number otherwise, whatever the strings hold', () => {
+    // A JSON text written here token by token, and the value it must read as.
+    type Written = { text: string; value: unknown };
+    const number = fc.oneof(fc.constantFrom('0', '-0', '1.0', '1e3', '1E-2', '10', '-2', '1.5', '12345678901234567890', '0.1', '2.50'), fc.integer().map(String), fc.double({ noNaN: true, noDefaultInfinity: true }).map(String))
+      .map((t): Written => ({ text: t, value: String(Number(t)) === t ? Number(t) : t }));
+    const string = fc.string({ unit: fc.constantFrom('a', '1', '.', '"', '\\', 'e', '-', ' ', 'é') }).map((v): Written => ({ text: JSON.stringify(v), value: v }));
+    const { value: json } = fc.letrec<{ value: Written }>((tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, number, string, fc.constantFrom<Written>({ text: 'true', value: true }, { text: 'null', value: null }),
+        fc.array(tie('value')).map((items): Written => ({ text: `[${items.map((i) => i.text).join(', ')}]`, value: items.map((i) => i.value) })),
+        fc.array(fc.tuple(string, tie('value'))).map((entries): Written => ({
+          text: `{${entries.map(([k, v]) => `${k.text}:${v.text}`).join(',')}}`,
+          value: Object.fromEntries(entries.map(([k, v]) => [k.value, v.value])),
+        }))),
+    }));
+    fc.assert(fc.property(json, ({ text, value }) => {
+      expect(parseJson(text)).toEqual(value);
+    }), { numRuns: 3000 });
   });
 });
