@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Entry point for `npx detc`: registers tsx so the TypeScript sources run as they are
-// (no separate compile step that could go stale), then hands over to the CLI.
-import { register } from 'tsx/esm/api';
+// Entry point for `npx detc`: the TypeScript sources, bundled by esbuild into a cached file that
+// is made again whenever a source changes (no separate compile step that could go stale), or
+// run through tsx (bin/cli-loader.js); then hands over to the CLI.
+import { loadCli } from './cli-loader.js';
 
-register();
-const { main } = await import('../generators/cli.ts');
+const main = await loadCli();
 process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,83 @@
+// How bin/detc.js loads the CLI: the TypeScript sources bundled into one JavaScript file by
+// esbuild (tsx's own dependency), made again whenever a source changes (its name holds a hash of
+// every file under generators/), and kept in node_modules/.cache/detc/. Loading one file costs
+// Node ≈0.15 s where tsx's loader hooks, file by file, cost ≈0.45 s and ≈45 MB more — every
+// command, `detc run` on a large export included. Whatever goes wrong (no esbuild, a read-only
+// folder, DETC_NO_CACHE=1), the sources run through tsx as they are.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SOURCES = join(ROOT, 'generators');
+const CACHE = join(ROOT, 'node_modules', '.cache', 'detc');
+/** Bump when what goes into a bundle changes other than by the sources (the build options below). */
+const FORMAT = 1;
+
+/** The CLI's `main`. */
+export async function loadCli() {
+  if (!process.env.DETC_NO_CACHE || process.env.DETC_NO_CACHE === '0') {
+    try {
+      const bundle = await bundledCli();
+      return (await import(pathToFileURL(bundle).href)).main;
+    } catch {
+      // Run the sources as they are.
+    }
+  }
+  const { register } = await import('tsx/esm/api');
+  register();
+  return (await import('../generators/cli.ts')).main;
+}
+
+function sourceFiles(dir, found = []) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) sourceFiles(path, found);
+    else found.push(path);
+  }
+  return found;
+}
+
+async function bundledCli() {
+  const require = createRequire(createRequire(import.meta.url).resolve('tsx/package.json'));
+  const esbuild = require('esbuild');
+  const hash = createHash('sha256').update(`${FORMAT} ${esbuild.version} ${process.version}\n`);
+  for (const file of sourceFiles(SOURCES).sort()) hash.update(`${file}\n`).update(readFileSync(file));
+  // Named for this copy of the project (node_modules may be shared), then for its sources.
+  const prefix = `cli-${createHash('sha256').update(ROOT).digest('hex').slice(0, 8)}-`;
+  const bundle = join(CACHE, `${prefix}${hash.digest('hex').slice(0, 20)}.mjs`);
+  if (statSync(bundle, { throwIfNoEntry: false })) return bundle;
+  mkdirSync(CACHE, { recursive: true });
+  const partial = `${bundle}.${process.pid}.partial.mjs`;
+  await esbuild.build({
+    entryPoints: [join(SOURCES, 'cli.ts')],
+    outfile: partial,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    keepNames: true,
+    logLevel: 'silent',
+    plugins: [ownUrls],
+  });
+  renameSync(partial, bundle);
+  for (const old of readdirSync(CACHE)) if (old.startsWith(prefix) && join(CACHE, old) !== bundle) rmSync(join(CACHE, old), { force: true });
+  return bundle;
+}
+
+/**
+ * Each module keeps its own import.meta.url (the sources find their workers, templates and the
+ * project's root from it), not the bundle's.
+ */
+const ownUrls = {
+  name: 'own-import-meta-url',
+  setup(build) {
+    build.onLoad({ filter: /\.(ts|mjs|js)$/ }, (args) => ({
+      contents: readFileSync(args.path, 'utf8').replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)),
+      loader: args.path.endsWith('.ts') ? 'ts' : 'js',
+    }));
+  },
+};
