@@ -3,9 +3,9 @@
 // engine for it. The export is streamed, never held: only the events that can still fall in
 // the rule's lookback window are kept (and, without --target, only those its filter selects),
 // so a run needs memory for the window's matches, not for the file.
-import type { CompiledRule } from './catalog.ts';
+import type { Catalog, CompiledRule } from './catalog.ts';
 import type { Diagnostic } from './diagnostics.ts';
-import { evaluateQuery, compilePredicate, type ResultRow } from './ir/evaluator.ts';
+import { compilePredicate, evaluateQuery, type ResultRow } from './ir/evaluator.ts';
 import { rawRequirement } from './ir/raw-filter.ts';
 import { usedFields } from './ir/types.ts';
 import type { ReplayEngine } from './replay/engine.ts';
@@ -15,7 +15,6 @@ import { compareWithReference, replayMacros } from './replay/harness.ts';
 import { materializeLazily } from './replay/materialize.ts';
 import { render } from './targets/index.ts';
 import type { CanonicalEvent } from './rules/fixtures.ts';
-import type { Catalog } from './catalog.ts';
 
 export interface RuleRunOptions {
   /** Epoch milliseconds the hunt runs at; default one second after the export's latest event. */
