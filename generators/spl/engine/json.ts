@@ -68,7 +68,8 @@ export function flattenJson(value: Json, prefix: string, into: Map<string, Scala
       if (Array.isArray(value)) {
         for (const item of value) flattenJson(item, `${prefix}{}`, into);
       } else {
-        for (const [key, child] of Object.entries(value)) flattenJson(child, prefix === '' ? key : `${prefix}.${key}`, into);
+        // for…in: no [key, value] array a key, as Object.entries makes (own keys only, as it gives).
+        for (const key in value) if (Object.hasOwn(value, key)) flattenJson(value[key]!, prefix === '' ? key : `${prefix}.${key}`, into);
       }
   }
 }
