@@ -126,15 +126,18 @@ function kustoLanguage(): KustoLanguage {
 let overloadMemo = true;
 
 /**
- * Runs `fn` with Kusto's own overload resolution for operators, not the memoised one: for the
- * test that proves both give the same analysis.
+ * Runs `fn` as Kusto runs when every analysis starts afresh: its own overload resolution, and a
+ * new binding cache per analysis (globalsFor). For the test that proves our shortcuts change
+ * nothing Kusto reports.
  */
-export function withoutOperatorOverloadMemo<T>(fn: () => T): T {
+export function withoutKustoShortcuts<T>(fn: () => T): T {
   overloadMemo = false;
+  sharedBindingCache = false;
   try {
     return fn();
   } finally {
     overloadMemo = true;
+    sharedBindingCache = true;
   }
 }
 
@@ -149,10 +152,12 @@ interface NetBinder {
  * Binding `a == "x"` makes Kusto's Binder rank every signature of `==` against the operand
  * types (Binder.GetBestMatchingSignatures): about a fifth of each analysis of our generated
  * queries, always with the same few type pairs. For an operator whose parameters all take any
- * expression (ArgumentKind Expression or Expression_Parameter0_Element) and have no default
- * indicator, the ranking reads only the operand types (Binder.GetParameterMatchKind: coercion
- * depends on the signature alone, and operators take no named or star arguments), so the
- * result is remembered per signature list and operand types. Checked against Kusto.Language
+ * expression (ArgumentKind Expression or Expression_Parameter0_Element) or only `*` (StarOnly:
+ * the `* has "x"` overloads of the string operators and of ==) and have no default indicator,
+ * the ranking of operands that are neither `*` nor named reads only their types
+ * (Binder.GetParameterMatchKind: coercion depends on the signature alone, and a StarOnly
+ * parameter matches no operand but `*`), so the result is remembered per signature list and
+ * operand types. Checked against Kusto.Language
  * 12.4.1 (@kusto/language-service-next): test/kql/overload-memo.test.ts analyses the generated
  * queries and the community corpus with and without it. If the internals are not there (another
  * version), Kusto runs as it is.
@@ -164,6 +169,9 @@ function memoiseOperatorOverloads(K: KustoLanguage): void {
   const rank = binder.GetBestMatchingSignatures;
   const operatorInfo = binder.GetOperatorInfo$1;
   const unkeyable = [syntax.StarExpression, syntax.SimpleNamedExpression, syntax.CompoundNamedExpression].filter((c): c is new () => object => typeof c === 'function');
+  // Expression, Expression_Parameter0_Element, and StarOnly when `*` operands can be told apart.
+  const starOnly = (K.Symbols as unknown as { ArgumentKind?: Record<string, unknown> }).ArgumentKind?.StarOnly;
+  const keyableKinds = new Set<number>([0, 1, ...(typeof starOnly === 'number' && typeof syntax.StarExpression === 'function' ? [starOnly] : [])]);
   const typeIds = new WeakMap<object, number>();
   let nextTypeId = 1;
   const typeId = (type: object) => typeIds.get(type) ?? (typeIds.set(type, nextTypeId), nextTypeId++);
@@ -173,7 +181,7 @@ function memoiseOperatorOverloads(K: KustoLanguage): void {
   const takesAnyExpression = (signatures: NetSignatureList): boolean => {
     let known = memoisable.get(signatures);
     if (known === undefined) {
-      known = items(signatures as NetList<NetSignature>).every((signature) => items(signature.Parameters).every((p) => p.DefaultValueIndicator == null && (p.ArgumentKind === 0 || p.ArgumentKind === 1)));
+      known = items(signatures as NetList<NetSignature>).every((signature) => items(signature.Parameters).every((p) => p.DefaultValueIndicator == null && keyableKinds.has(p.ArgumentKind)));
       memoisable.set(signatures, known);
     }
     return known;
@@ -280,22 +288,43 @@ function typeMismatches(code: NetCode): KqlDiagnostic[] {
   return found;
 }
 
-/** Building a GlobalState is not free: one per distinct set of tables and functions. */
-const globalsCache = new Map<string, Opaque>();
-/** The same table list passed again (the common case) skips building its key. */
-const globalsByTables = new WeakMap<readonly KqlTableSchema[], Opaque>();
+/** The globals for a set of tables and functions: as Kusto is given them, and with a cache of their own. */
+interface Globals {
+  readonly plain: Opaque;
+  readonly cached: Opaque;
+}
 
+/** Building a GlobalState is not free: one per distinct set of tables and functions. */
+const globalsCache = new Map<string, Globals>();
+/** The same table list passed again (the common case) skips building its key. */
+const globalsByTables = new WeakMap<readonly KqlTableSchema[], Globals>();
+
+let sharedBindingCache = true;
+
+/**
+ * The globals every analysis against `tables` and `functions` is given. ParseAndAnalyze
+ * (Binder.TryBind: `globals = globals.WithCache()`) makes a GlobalState without a cache start each
+ * analysis afresh: a new KustoCache and GlobalBindingCache, and a new GlobalState whose lazily
+ * built maps are empty (GetOperator builds its operator map again for every analysis). Kusto's
+ * public GlobalState.WithCache() gives the globals a cache of their own, which every analysis
+ * against them then keeps, as Kusto's editor services do: about a fifth less time per analysis
+ * of our generated queries once warm (Kusto.Language 12.4.1). What the cache holds is derived
+ * from the globals alone (the unified columns of table lists, bounded most-recently-used maps of
+ * function call sites and their expansions); test/kql/overload-memo.test.ts checks that every
+ * analysis is the same with it and without it (withoutKustoShortcuts). Should WithCache be
+ * missing (another Kusto version), the globals are used as they are.
+ */
 function globalsFor(tables: readonly KqlTableSchema[], functions: readonly KqlFunctionDeclaration[]): Opaque {
-  if (!functions.length) {
-    const known = globalsByTables.get(tables);
-    if (known) return known;
-  }
+  const globals = (!functions.length && globalsByTables.get(tables)) || globalsMade(tables, functions);
+  return sharedBindingCache ? globals.cached : globals.plain;
+}
+
+function globalsMade(tables: readonly KqlTableSchema[], functions: readonly KqlFunctionDeclaration[]): Globals {
   const key = JSON.stringify([
     tables.map((t) => [t.name, t.columns.map((c) => [c.name, c.type])]),
     functions.map((f) => [f.name, f.parameters, f.body]),
   ]);
   let globals = globalsCache.get(key);
-  if (globals && !functions.length) globalsByTables.set(tables, globals);
   if (!globals) {
     const K = kustoLanguage();
     const tableSymbols = tables.map((t) => new K.Symbols.TableSymbol.$ctor4(t.name, t.columns.map((c) => {
@@ -304,19 +333,20 @@ function globalsFor(tables: readonly KqlTableSchema[], functions: readonly KqlFu
       return new K.Symbols.ColumnSymbol(c.name, type, null, null, null, null);
     })));
     const withTables = (members: Opaque[]) => K.GlobalState.Default.WithDatabase(new K.Symbols.DatabaseSymbol.$ctor3('detc', null, members, false));
-    globals = withTables(tableSymbols);
+    let plain = withTables(tableSymbols);
     if (functions.length) {
       // Kusto takes a malformed declaration silently (a bad parameter list becomes "no
       // parameters"), so each one is first analysed as a `let` over the same tables.
       for (const f of functions) {
-        const problems = diagnosticsOf(K.KustoCode.ParseAndAnalyze(`let ${f.name} = ${f.parameters} ${f.body};\nprint 1`, globals));
+        const problems = diagnosticsOf(K.KustoCode.ParseAndAnalyze(`let ${f.name} = ${f.parameters} ${f.body};\nprint 1`, plain));
         if (problems.length) throw new Error(`KQL function ${f.name}: ${problems.map((p) => `${p.code} ${p.message}`).join('; ')}`);
       }
-      globals = withTables([...tableSymbols, ...functions.map((f) => new K.Symbols.FunctionSymbol.$ctor16(f.name, f.parameters, f.body, null))]);
+      plain = withTables([...tableSymbols, ...functions.map((f) => new K.Symbols.FunctionSymbol.$ctor16(f.name, f.parameters, f.body, null))]);
     }
-    globalsCache.set(key, globals);
-    if (!functions.length) globalsByTables.set(tables, globals);
+    const cached = (plain as unknown as { WithCache?: () => Opaque | null }).WithCache?.() ?? plain;
+    globalsCache.set(key, (globals = { plain, cached }));
   }
+  if (!functions.length) globalsByTables.set(tables, globals);
   return globals;
 }
 

@@ -1,12 +1,13 @@
 // generators/kql/language-service.ts remembers how Kusto ranks an operator's overloads for the
-// operand types (memoiseOperatorOverloads). That must change nothing Kusto reports: every
-// node's kind, type and symbol, and every diagnostic, the same with and without it, for every
+// operand types (memoiseOperatorOverloads), and gives Kusto globals that keep their binding cache
+// from one analysis to the next (globalsFor). That must change nothing Kusto reports: every
+// node's kind, type and symbol, and every diagnostic, the same with and without them, for every
 // query we generate (bundled rules, custom detections, synthetic rules from the fuzzer's
 // generator) and for other people's KQL (test/corpus/kql-community.jsonl).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../generators/catalog.ts';
-import { analyzeKqlTree, withoutOperatorOverloadMemo, type KqlSyntaxNode, type KqlTableSchema } from '../../generators/kql/language-service.ts';
+import { analyzeKqlTree, withoutKustoShortcuts, type KqlSyntaxNode, type KqlTableSchema } from '../../generators/kql/language-service.ts';
 import { kqlQueryTables, kqlTablesFor } from '../../generators/kql/validate.ts';
 import { customDetectionQuery } from '../../generators/package/defender.ts';
 import { projectPath } from '../../generators/paths.ts';
@@ -47,7 +48,7 @@ function expectSameWithAndWithout(queries: ReadonlyArray<readonly [string, reado
   let operators = 0;
   for (const [text, tables] of queries) {
     const memoised = analysis(text, tables);
-    const plain = withoutOperatorOverloadMemo(() => analysis(text, tables));
+    const plain = withoutKustoShortcuts(() => analysis(text, tables));
     expect(memoised, text).toBe(plain);
     operators += (memoised.match(/Expression \d+ .*Operator:/g) ?? []).length;
   }
@@ -55,7 +56,7 @@ function expectSameWithAndWithout(queries: ReadonlyArray<readonly [string, reado
   expect(operators).toBeGreaterThan(queries.length);
 }
 
-describe('memoised operator overload resolution gives the same analysis as Kusto\'s own', () => {
+describe('memoised operator overload resolution and a kept binding cache give the same analysis as Kusto\'s own', () => {
   it('the bundled rules\' Defender, Sentinel and custom detection queries', () => {
     const queries = queriesOf(projectPath());
     expect(queries.length).toBeGreaterThan(20);
@@ -64,6 +65,12 @@ describe('memoised operator overload resolution gives the same analysis as Kusto
 
   it('60 synthetic rules from the fuzzer\'s generator (every log source, every modifier)', () => {
     expectSameWithAndWithout(queriesOf(writeSyntheticContent(60, 11)));
+  });
+
+  it('operators over `*` (the StarOnly overloads) next to the same operators over columns', () => {
+    const tables = [{ name: 'T', columns: [{ name: 'a', type: 'string' }, { name: 'n', type: 'long' }, { name: 'd', type: 'dynamic' }] }];
+    const queries = ['T | where * has "x"', 'T | where a has "x" and * has "y"', 'T | where * contains "x" or a contains "x"', 'T | where a == "x" and * == "y"', 'T | where * matches regex "x" and a matches regex "y"', 'T | where n == "1" and * endswith "z"', 'T | where d has "x" and * startswith_cs "y"'];
+    expectSameWithAndWithout(queries.map((q) => [q, tables] as const));
   });
 
   it('other people\'s KQL: a third of the community corpus (every third query), against every table our log sources define', () => {
