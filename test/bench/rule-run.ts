@@ -1,15 +1,13 @@
 // `detc run <rule> --events <export>`, the command an analyst types first: the password-spray
-// rule over the same 1M Graph sign-ins as the large-export bench, through the CLI entry, timed
-// from process start, in a child process of its own (its peak RSS is its own). Run three ways:
+// rule over the same 1M Graph sign-ins as the large-export bench, exactly as a user types it
+// (bin/detc.js), timed from process start in a process of its own (its peak RSS is its own). Run three ways:
 // with --now, without (the run finds the latest event itself), and with --target all (every
 // target's generated query on our engine for it, each compared with the rule's rows; exit 0
 // only if all agree). The first and the third must print the same rows (the second's window
 // ends one second after the latest event, not at --now, so its rows may differ).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { main as cli } from '../../generators/cli.ts';
+import { join } from 'node:path';
 import { projectPath } from '../../generators/paths.ts';
 import { writeSignIns } from './signin-generator.ts';
 
@@ -18,7 +16,7 @@ const END = new Date('2026-07-01T12:00:00Z');
 const RULE = 'pop-imap-password-spray';
 
 interface RunFigures {
-  readonly code: number;
+  readonly code: number | null;
   readonly rows: unknown[];
   readonly err: string;
   readonly ms: number;
@@ -26,10 +24,12 @@ interface RunFigures {
   readonly peakRssMb: number;
 }
 
-function inChild(args: readonly string[]): RunFigures {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', projectPath('test/bench/rule-run.ts'), ...args], { cwd: projectPath(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (child.status !== 0) throw new Error(`detc run ${args.join(' ')} failed:\n${child.stderr}`);
-  return JSON.parse(child.stdout.trim().split('\n').pop()!) as RunFigures;
+/** `detc <args>` exactly as a user types it (bin/detc.js), its figures printed at exit (exit-figures.mjs). */
+function detc(args: readonly string[]): RunFigures {
+  const child = spawnSync(process.execPath, ['--import', projectPath('test/bench/exit-figures.mjs'), projectPath('bin/detc.js'), ...args], { cwd: projectPath(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const figures = /DETC_BENCH_FIGURES (.*)/.exec(child.stderr);
+  if (!figures || (child.status !== 0 && child.status !== 1)) throw new Error(`detc ${args.join(' ')} failed:\n${child.stderr}`);
+  return { ...(JSON.parse(figures[1]!) as Pick<RunFigures, 'ms' | 'cpuMs' | 'peakRssMb'>), code: child.status, rows: JSON.parse(child.stdout) as unknown[], err: child.stderr };
 }
 
 export async function benchRuleRun(): Promise<Record<string, string>> {
@@ -39,9 +39,9 @@ export async function benchRuleRun(): Promise<Record<string, string>> {
   if (!existsSync(file)) await writeSignIns(file, { count: COUNT, end: END });
   const base = ['run', RULE, '--events', file, '--format', 'json'];
   const runs = {
-    [`detc run ${RULE} --now`]: inChild([...base, '--now', END.toISOString()]),
-    [`detc run ${RULE} (no --now)`]: inChild(base),
-    [`detc run ${RULE} --now --target all`]: inChild([...base, '--now', END.toISOString(), '--target', 'all']),
+    [`detc run ${RULE} --now`]: detc([...base, '--now', END.toISOString()]),
+    [`detc run ${RULE} (no --now)`]: detc(base),
+    [`detc run ${RULE} --now --target all`]: detc([...base, '--now', END.toISOString(), '--target', 'all']),
   };
   const figures: Record<string, string> = { events: `${COUNT.toLocaleString('en-US')} Graph sign-ins` };
   for (const [name, run] of Object.entries(runs)) {
@@ -54,15 +54,3 @@ export async function benchRuleRun(): Promise<Record<string, string>> {
   figures['same rows'] = all!.code === 0 && same ? `yes: every target agrees with the rule (--target all exit 0), and the --now run prints its ${all!.rows.length} rows` : `NO — the rows of each run are in ${join(dir, 'rule-run-rows.json')}`;
   return figures;
 }
-
-/** The child: one `detc run`, then its figures as the last line of stdout. */
-async function child(args: string[]): Promise<void> {
-  let out = '';
-  let err = '';
-  const code = await cli(args, { out: (t) => void (out += t), err: (t) => void (err += t) });
-  const usage = process.resourceUsage();
-  const figures: RunFigures = { code, rows: code <= 1 ? (JSON.parse(out) as unknown[]) : [], err, ms: performance.now(), cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, peakRssMb: usage.maxRSS / 1024 };
-  process.stdout.write(`${JSON.stringify(figures)}\n`);
-}
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) await child(process.argv.slice(2));
