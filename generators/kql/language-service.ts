@@ -141,8 +141,9 @@ export function withoutKustoShortcuts<T>(fn: () => T): T {
   }
 }
 
-interface NetSignatureList { readonly Count?: number; readonly length?: number; getItem?(i: number): NetSignature }
-interface NetSignature { readonly Parameters: NetList<{ DefaultValueIndicator: string | null; ArgumentKind: number }> | Array<{ DefaultValueIndicator: string | null; ArgumentKind: number }> }
+interface NetParameter { DefaultValueIndicator: string | null; ArgumentKind: number }
+interface NetSignature { readonly Parameters: NetList<NetParameter> | NetParameter[] }
+type NetSignatureList = NetList<NetSignature> | NetSignature[];
 interface NetBinder {
   GetOperatorInfo$1(...args: unknown[]): unknown;
   GetBestMatchingSignatures(signatures: NetSignatureList, args: NetList<unknown> | unknown[], types: NetList<object> | object[], result: NetList<unknown> & { add(s: unknown): void }, requireAll: boolean): void;
@@ -177,11 +178,10 @@ function memoiseOperatorOverloads(K: KustoLanguage): void {
   const typeId = (type: object) => typeIds.get(type) ?? (typeIds.set(type, nextTypeId), nextTypeId++);
   const memoisable = new WeakMap<object, boolean>();
   const ranked = new WeakMap<object, Map<string, unknown[]>>();
-  const items = <T>(list: NetList<T> | T[]): T[] => (Array.isArray(list) ? list : Array.from({ length: list.Count }, (_, i) => list.getItem(i)));
   const takesAnyExpression = (signatures: NetSignatureList): boolean => {
     let known = memoisable.get(signatures);
     if (known === undefined) {
-      known = items(signatures as NetList<NetSignature>).every((signature) => items(signature.Parameters).every((p) => p.DefaultValueIndicator == null && keyableKinds.has(p.ArgumentKind)));
+      known = toArray(signatures).every((signature) => toArray(signature.Parameters).every((p) => p.DefaultValueIndicator == null && keyableKinds.has(p.ArgumentKind)));
       memoisable.set(signatures, known);
     }
     return known;
@@ -198,9 +198,9 @@ function memoiseOperatorOverloads(K: KustoLanguage): void {
   binder.GetBestMatchingSignatures = function (this: NetBinder, signatures, args, types, result, requireAll) {
     if (!overloadMemo || inOperator === 0 || !takesAnyExpression(signatures)) return rank.call(this, signatures, args, types, result, requireAll);
     let key = requireAll ? 'all' : 'any';
-    const argumentList = items(args);
+    const argumentList = toArray(args);
     if (argumentList.some((argument) => unkeyable.some((c) => argument instanceof c))) return rank.call(this, signatures, args, types, result, requireAll);
-    for (const type of items(types)) key += `,${typeId(type)}`;
+    for (const type of toArray(types)) key += `,${typeId(type)}`;
     let known = ranked.get(signatures);
     if (!known) ranked.set(signatures, (known = new Map()));
     const best = known.get(key);
@@ -214,7 +214,8 @@ function memoiseOperatorOverloads(K: KustoLanguage): void {
   };
 }
 
-function toArray(list: DiagnosticList): NetDiagnostic[] {
+/** A .NET list (Count/getItem) or a plain array, as an array. */
+function toArray<T>(list: NetList<T> | T[] | null): T[] {
   if (!list) return [];
   return Array.isArray(list) ? list : Array.from({ length: list.Count }, (_, i) => list.getItem(i));
 }
