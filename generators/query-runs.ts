@@ -10,9 +10,8 @@ import { profileOf } from './logsources/loader.ts';
 import type { LogSource } from './logsources/types.ts';
 import { rawPrefilterNeeds } from './kql/engine/raw-prefilter.ts';
 import { guessImplied, guessRawPrefilterNeeds } from './kql/engine/raw-prefilter-guess.ts';
-import { isJsonLines, readRecords, recogniseShape, type ExportRecord } from './replay/exports.ts';
-import { readLines } from './replay/json-lines.ts';
-import { lineFilterTest, looksLikeObject, scanWorkers, startLatestTime, startLineScan, type LatestTimeScan, type LineFilter, type LineScan, type ParallelScanOptions, type ScanCounts, type ScannedLine } from './replay/parallel-scan.ts';
+import { isJsonLines, parsedJsonLine, readJsonLines, readRecords, recogniseShape, type ExportRecord } from './replay/exports.ts';
+import { lineFilterTest, scanWorkers, startLatestTime, startLineScan, type LatestTimeScan, type LineFilter, type LineScan, type ParallelScanOptions, type ScanCounts, type ScannedLine } from './replay/parallel-scan.ts';
 import { compileSpl } from './spl/engine/index.ts';
 import { SplRunError, SplUnsupportedError } from './spl/engine/errors.ts';
 import { TUNING_MACRO_DEFAULT, tuningMacro } from './targets/spl.ts';
@@ -53,14 +52,6 @@ function checked(file: string, { line, record, problem, text }: ExportRecord): R
 
 const badRecord = (file: string, line: number, problem = 'each record must be an object') => new InputError([error({ file, line, col: 1 }, problem)]);
 
-/** One line of a JSON Lines export, parsed. */
-function parsedLine(line: number, text: string): ExportRecord {
-  try {
-    return { line, record: JSON.parse(text), text };
-  } catch (e) {
-    return { line, record: undefined, problem: `not JSON: ${(e as Error).message}` };
-  }
-}
 
 /**
  * The export's records. A small file, a CSV or a JSON array is read once and held. A large JSON
@@ -127,7 +118,7 @@ async function exportRecords(file: string, heldBytes: number, scan: ParallelScan
   };
   function* scannedRecords(lineScan: LineScan): Generator<ReadRecord> {
     try {
-      for (const { line, text } of lineScan.lines) yield checked(file, parsedLine(line, text));
+      for (const { line, text } of lineScan.lines) yield checked(file, parsedJsonLine(line, text));
     } finally {
       lineScan.close();
       started.delete(lineScan);
@@ -138,12 +129,10 @@ async function exportRecords(file: string, heldBytes: number, scan: ParallelScan
     const lineScan = filter && startScan(filter);
     if (lineScan) return yield* scannedRecords(lineScan);
     counts = undefined;
-    const keeps = filter ? lineFilterTest(filter) : undefined;
-    for (const { line, text } of readLines(file)) {
-      if (text.trim() === '') continue;
+    const keep = filter && lineFilterTest(filter);
+    for (const record of readJsonLines(file, keep && { keep, refused: () => read++ })) {
       read++;
-      if (keeps && looksLikeObject(text) && !keeps(text)) continue;
-      yield checked(file, parsedLine(line, text));
+      yield checked(file, record);
     }
   }
   let first: Record<string, unknown> | undefined;
@@ -160,7 +149,7 @@ async function exportRecords(file: string, heldBytes: number, scan: ParallelScan
     if (!parallel) return latestOf(stream());
     startLatest(false);
     const found = latestScan!.result();
-    if ('bad' in found) throw badRecord(file, found.bad.line, parsedLine(found.bad.line, found.bad.text).problem);
+    if ('bad' in found) throw badRecord(file, found.bad.line, parsedJsonLine(found.bad.line, found.bad.text).problem);
     return found.latest;
   };
   const close = () => {
@@ -215,7 +204,7 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
       // On several threads, the workers have parsed each kept line and read its time: the event
       // is the line as _raw (a line that is not an object, or has a _raw, is parsed here).
       const scannedEvent = ({ line, text: raw, record: r }: ScannedLine) =>
-        r && !r.hasRaw ? { _raw: raw, _time: (r.time ?? 0) / 1000, ...(r.hasSourcetype || !firstSourcetype ? {} : { sourcetype: firstSourcetype }) } : event(checked(eventsFile, parsedLine(line, raw)));
+        r && !r.hasRaw ? { _raw: raw, _time: (r.time ?? 0) / 1000, ...(r.hasSourcetype || !firstSourcetype ? {} : { sourcetype: firstSourcetype }) } : event(checked(eventsFile, parsedJsonLine(line, raw)));
       const all = scanned ? undefined : records.records(filter);
       // An array stays an array (searched newest first); a stream streams when the search allows.
       const events = all === undefined ? mapped(scanned!, scannedEvent) : Array.isArray(all) ? all.map(event) : mapped(all, event);

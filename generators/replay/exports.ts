@@ -11,7 +11,7 @@ import type { CanonicalType, LogSource, LogSourceExport, LogSourceProfile, Targe
 import { TARGETS } from '../logsources/types.ts';
 import { checkEvent, type CanonicalEvent } from '../rules/fixtures.ts';
 import { readLines } from './json-lines.ts';
-import { lineFilterTest, scanLinesInParallel, scanWorkers, type LineFilter, type ParallelScanOptions, type ScanCounts } from './parallel-scan.ts';
+import { lineFilterTest, looksLikeObject, scanLinesInParallel, scanWorkers, type LineFilter, type ParallelScanOptions, type ScanCounts } from './parallel-scan.ts';
 
 export type ExportShape =
   | { readonly kind: 'canonical' }
@@ -76,7 +76,7 @@ export function* readJsonLines(file: string, filter?: { keep(line: string): bool
   for (const { line, text } of readLines(file)) {
     const trimmed = text.trim();
     if (trimmed === '') continue;
-    if (filter && !first && trimmed.startsWith('{') && trimmed.endsWith('}') && !filter.keep(text)) {
+    if (filter && !first && looksLikeObject(trimmed) && !filter.keep(text)) {
       filter.refused();
       continue;
     }
@@ -337,7 +337,8 @@ function* scannedJsonLines(file: string, filter: LineFilter, counts: ScanCounts,
   }
 }
 
-function parsedJsonLine(line: number, text: string): ExportRecord {
+/** One line of a JSON Lines export, parsed (or why it cannot be). */
+export function parsedJsonLine(line: number, text: string): ExportRecord {
   try {
     return { line, record: JSON.parse(text), text };
   } catch (e) {
