@@ -10,10 +10,7 @@ import { rawRequirement } from './ir/raw-filter.ts';
 import { usedFields } from './ir/types.ts';
 import type { ReplayEngine } from './replay/engine.ts';
 import { readExportEvents, type ExportEventsOptions, type ExportShape } from './replay/exports.ts';
-import { toCanonicalRows } from './replay/canonical-rows.ts';
-import { compareWithReference, replayMacros } from './replay/harness.ts';
-import { materializeLazily } from './replay/materialize.ts';
-import { render } from './targets/index.ts';
+import { compareWithReference, replayMacros, runGeneratedQuery } from './replay/harness.ts';
 import type { CanonicalEvent } from './rules/fixtures.ts';
 
 export interface RuleRunOptions {
@@ -68,12 +65,8 @@ export async function runRuleOnExport(catalog: Pick<Catalog, 'logsources' | 'rul
   const targets = options.engines.map((engine) => {
     // Each target's generated query runs on the events materialized in its native shape, as
     // `detc test` replays fixtures; a disagreement with the rule's meaning is a finding.
-    // Native rows are made as the engine reads them: an export's window may hold millions.
-    const rendered = render(query, engine.target);
-    const result = engine.run(rendered, materializeLazily(events, query.logsource, engine.target), { now, macros });
-    const rows = toCanonicalRows(result.rows, rendered, query.columns);
-    const estimated = new Set((result.estimated ?? []).map((native) => rendered.columns.find((c) => c.native === native)?.name ?? native));
-    return { target: engine.target, rows, disagreement: compareWithReference(rows, reference, rule, estimated) };
+    const run = runGeneratedQuery(engine, rule, events, now, macros);
+    return { target: engine.target, rows: run.rows, disagreement: compareWithReference(run.rows, reference, rule, run.estimated) };
   });
   return { ...result, reference, targets };
 }
