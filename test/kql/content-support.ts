@@ -55,6 +55,23 @@ export function nativeRows(events: readonly CanonicalEvent[], source: LogSource,
   });
 }
 
+/** A rule's generated query for a KQL target, with the table it reads and that table's columns. */
+export interface ContentQuery {
+  readonly rule: CompiledRule;
+  readonly target: KqlTarget;
+  readonly rendered: RenderedQuery;
+  readonly table: string;
+  readonly columns: { name: string; type: string }[];
+}
+
+export function contentQuery(rule: CompiledRule, target: KqlTarget): ContentQuery {
+  const profile = profileOf(rule.query.logsource, target);
+  return { rule, target, rendered: render(rule.query, target), table: profile.table!, columns: [...profile.columns].map(([name, type]) => ({ name, type })) };
+}
+
+/** Every rule's generated query on each KQL target. */
+export const contentQueries = (): ContentQuery[] => catalog.rules.flatMap((rule) => KQL_TARGETS.map((target) => contentQuery(rule, target)));
+
 export interface CompiledTarget {
   readonly rendered: RenderedQuery;
   readonly table: string;
@@ -68,10 +85,8 @@ export function compiledQuery(rule: CompiledRule, target: KqlTarget): CompiledTa
   const key = `${rule.document.name}/${target}`;
   let found = compiled.get(key);
   if (!found) {
-    const rendered = render(rule.query, target);
-    const profile = profileOf(rule.query.logsource, target);
-    const columns = [...profile.columns].map(([name, type]) => ({ name, type }));
-    found = { rendered, table: profile.table!, query: compileKql(rendered.text, { [profile.table!]: { columns } }) };
+    const { rendered, table, columns } = contentQuery(rule, target);
+    found = { rendered, table, query: compileKql(rendered.text, { [table]: { columns } }) };
     compiled.set(key, found);
   }
   return found;

@@ -5,33 +5,26 @@ import { describe, expect, it } from 'vitest';
 import { compileKql } from '../../generators/kql/engine/index.ts';
 import { analyzeKqlTree } from '../../generators/kql/language-service.ts';
 import { snapshotTree, treeFromSnapshot, TREE_SNAPSHOT_VERSION, type KqlTreeSnapshot } from '../../generators/kql/tree-snapshot.ts';
-import { profileOf } from '../../generators/logsources/loader.ts';
-import { render } from '../../generators/targets/index.ts';
-import { catalog, KQL_TARGETS, nativeRows } from './content-support.ts';
+import { contentQueries, nativeRows } from './content-support.ts';
 
 const readBack = (snapshot: KqlTreeSnapshot): KqlTreeSnapshot => JSON.parse(JSON.stringify(snapshot)) as KqlTreeSnapshot;
 
 describe('KQL tree snapshots', () => {
   it('compile every rule of the content as the live tree does, with the same rows on its tests', () => {
     let compared = 0;
-    for (const rule of catalog.rules) {
-      for (const target of KQL_TARGETS) {
-        const { text } = render(rule.query, target);
-        const profile = profileOf(rule.query.logsource, target);
-        const tables = { [profile.table!]: { columns: [...profile.columns].map(([name, type]) => ({ name, type })) } };
-        const live = analyzeKqlTree(text, [{ name: profile.table!, columns: tables[profile.table!]!.columns }]);
-        const snapshot = readBack(snapshotTree(live));
-        // Read back and taken again, a snapshot is the same data.
-        expect(snapshotTree(treeFromSnapshot(snapshot))).toEqual(snapshot);
-        const fromLive = compileKql(text, tables, { analysed: live });
-        const fromSnapshot = compileKql(text, tables, { analysed: treeFromSnapshot(snapshot) });
-        expect(fromSnapshot.columns).toEqual(fromLive.columns);
-        for (const test of rule.tests) {
-          const rows = nativeRows(test.events, rule.query.logsource, target);
-          const input = { [profile.table!]: { rows } };
-          expect(fromSnapshot.run(input, { now: test.now }), `${rule.document.name} on ${target}, test "${test.name}"`).toEqual(fromLive.run(input, { now: test.now }));
-          compared++;
-        }
+    for (const { rule, target, rendered: { text }, table, columns } of contentQueries()) {
+      const live = analyzeKqlTree(text, [{ name: table, columns }]);
+      const snapshot = readBack(snapshotTree(live));
+      // Read back and taken again, a snapshot is the same data.
+      expect(snapshotTree(treeFromSnapshot(snapshot))).toEqual(snapshot);
+      const tables = { [table]: { columns } };
+      const fromLive = compileKql(text, tables, { analysed: live });
+      const fromSnapshot = compileKql(text, tables, { analysed: treeFromSnapshot(snapshot) });
+      expect(fromSnapshot.columns).toEqual(fromLive.columns);
+      for (const test of rule.tests) {
+        const input = { [table]: { rows: nativeRows(test.events, rule.query.logsource, target) } };
+        expect(fromSnapshot.run(input, { now: test.now }), `${rule.document.name} on ${target}, test "${test.name}"`).toEqual(fromLive.run(input, { now: test.now }));
+        compared++;
       }
     }
     expect(compared).toBeGreaterThan(50);

@@ -8,9 +8,7 @@ import { compileKql } from '../../../generators/kql/engine/index.ts';
 import { guessImplied, guessRawPrefilterNeeds } from '../../../generators/kql/engine/raw-prefilter-guess.ts';
 import { rawPrefilterNeeds } from '../../../generators/kql/engine/raw-prefilter.ts';
 import { lineFilterTest } from '../../../generators/replay/parallel-scan.ts';
-import { profileOf } from '../../../generators/logsources/loader.ts';
-import { render } from '../../../generators/targets/index.ts';
-import { catalog, KQL_TARGETS } from '../content-support.ts';
+import { contentQueries } from '../content-support.ts';
 
 const columns = [{ name: 'App', type: 'string' }, { name: 'Code', type: 'string' }, { name: 'N', type: 'long' }];
 const strings = new Set(['App', 'Code']);
@@ -44,18 +42,13 @@ describe('guessRawPrefilterNeeds', () => {
 
   it('leaves out what it cannot read, never adds: a guess on the content is implied by the analysed needs', () => {
     let guessed = 0;
-    for (const rule of catalog.rules) {
-      for (const target of KQL_TARGETS) {
-        const { text } = render(rule.query, target);
-        const profile = profileOf(rule.query.logsource, target);
-        const cols = [...profile.columns].map(([name, type]) => ({ name, type }));
-        const test = compileKql(text, { [profile.table!]: { columns: cols } }).rawPrefilter(profile.table!);
-        const needs = test ? rawPrefilterNeeds(test) : undefined;
-        const guess = guessRawPrefilterNeeds(text, profile.table!, new Set(cols.filter((c) => c.type === 'string').map((c) => c.name)));
-        if (!guess) continue;
-        guessed++;
-        expect(guessImplied(guess, needs), `${rule.document.name} on ${target}: ${JSON.stringify(guess)} against ${JSON.stringify(needs)}`).toBe(true);
-      }
+    for (const { rule, target, rendered: { text }, table, columns } of contentQueries()) {
+      const test = compileKql(text, { [table]: { columns } }).rawPrefilter(table);
+      const needs = test ? rawPrefilterNeeds(test) : undefined;
+      const guess = guessRawPrefilterNeeds(text, table, new Set(columns.filter((c) => c.type === 'string').map((c) => c.name)));
+      if (!guess) continue;
+      guessed++;
+      expect(guessImplied(guess, needs), `${rule.document.name} on ${target}: ${JSON.stringify(guess)} against ${JSON.stringify(needs)}`).toBe(true);
     }
     expect(guessed).toBeGreaterThan(5);
   });
