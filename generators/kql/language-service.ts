@@ -117,8 +117,57 @@ function kustoLanguage(): KustoLanguage {
     require('@kusto/language-service-next/Kusto.Language.Bridge.min.js'); // defines globalThis.Kusto
     language = (globalThis as unknown as { Kusto: { Language: KustoLanguage } }).Kusto.Language;
     memoiseOperatorOverloads(language);
+    skipUnusedQueryGrammar(language);
   }
   return language;
+}
+
+/* ---- The query grammar no analysis uses, not built. ---- */
+
+let grammarSkipped = true;
+
+interface NetGrammarStatics {
+  From(globals: Opaque): { QueryBlock: unknown };
+}
+
+/**
+ * KustoCode.Create asks for Kusto's parser-combinator grammar (QueryGrammar.From) for every
+ * query, though the parser it runs (QueryParser, ParserKind.Default) does not use it: the
+ * grammar is only kept on the KustoCode for completion lists (KustoCode.Grammar, read by the
+ * editor's CompletionBuilder). Building it takes ≈1.2 s, more than loading Kusto, the first time
+ * a process or thread analyses a query, and we never ask for completions. So Create's one call
+ * is answered with no grammar (always, so that every KustoCode we make is alike). Whatever else needs the grammar
+ * still gets the real one: QueryParser.StackSafeParse, past 300 levels of nesting, asks
+ * QueryGrammar.From itself after Create's call, and commands (`.show …`) are left alone, as
+ * CommandGrammar is built on the query grammar. test/kql/overload-memo.test.ts checks every
+ * analysis is the same with and without it (withoutKustoShortcuts). Checked against
+ * Kusto.Language 12.4.1; if the internals are not there, Kusto runs as it is.
+ */
+function skipUnusedQueryGrammar(K: KustoLanguage): void {
+  const statics = K as unknown as {
+    KustoCode: { Create?: (...args: unknown[]) => unknown; GetKind?: (text: string) => string };
+    Parsing?: { QueryGrammar?: NetGrammarStatics };
+    Editor?: { CodeKinds?: { Command?: string } };
+  };
+  const code = statics.KustoCode;
+  const grammar = statics.Parsing?.QueryGrammar;
+  const command = statics.Editor?.CodeKinds?.Command;
+  const create = code.Create;
+  const getKind = code.GetKind;
+  if (typeof create !== 'function' || typeof getKind !== 'function' || typeof grammar?.From !== 'function' || command === undefined) return;
+  const from = grammar.From;
+  code.Create = function (this: unknown, text: unknown, ...rest: unknown[]) {
+    if (!grammarSkipped || typeof text !== 'string' || getKind.call(code, text) === command) return create.call(this, text, ...rest);
+    grammar.From = () => {
+      grammar.From = from;
+      return { QueryBlock: null };
+    };
+    try {
+      return create.call(this, text, ...rest);
+    } finally {
+      grammar.From = from;
+    }
+  };
 }
 
 /* ---- Operator overload resolution, memoised. ---- */
@@ -126,18 +175,20 @@ function kustoLanguage(): KustoLanguage {
 let overloadMemo = true;
 
 /**
- * Runs `fn` as Kusto runs when every analysis starts afresh: its own overload resolution, and a
- * new binding cache per analysis (globalsFor). For the test that proves our shortcuts change
+ * Runs `fn` as Kusto runs when every analysis starts afresh: its own overload resolution, a
+ * new binding cache per analysis (globalsFor), and the query grammar built. For the test that proves our shortcuts change
  * nothing Kusto reports.
  */
 export function withoutKustoShortcuts<T>(fn: () => T): T {
   overloadMemo = false;
   sharedBindingCache = false;
+  grammarSkipped = false;
   try {
     return fn();
   } finally {
     overloadMemo = true;
     sharedBindingCache = true;
+    grammarSkipped = true;
   }
 }
 
