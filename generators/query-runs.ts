@@ -66,8 +66,9 @@ interface ExportRecords {
   /** Epoch milliseconds of the latest record (0 without times): a pass of its own when streaming. */
   latest(): number;
   /**
-   * Starts the pass latest() needs on worker threads now, when there is one to start: one thread
-   * fewer than the cores, leaving one to this thread's work meanwhile (compiling the query).
+   * Starts the pass latest() needs on worker threads now, when there is one to start, on every
+   * core: a pass keeps the workers it starts with, and nothing can run before it ends (on one
+   * worker, beside Kusto's analysis, a cold 1M-line .kql run took 2.75 s; on two, 2.3 s).
    */
   startLatest(): void;
   /** An array when held, a one-pass stream otherwise. */
@@ -140,14 +141,14 @@ async function exportRecords(file: string, heldBytes: number, scan: ParallelScan
     first = record;
     break;
   }
-  const startLatest = (early = true) => {
+  const startLatest = () => {
     if (!parallel || latestScan) return;
-    latestScan = startLatestTime(file, TIME_KEYS, early ? alongside : scan);
+    latestScan = startLatestTime(file, TIME_KEYS, scan);
     started.add(latestScan);
   };
   const latest = () => {
     if (!parallel) return latestOf(stream());
-    startLatest(false);
+    startLatest();
     const found = latestScan!.result();
     if ('bad' in found) throw badRecord(file, found.bad.line, parsedJsonLine(found.bad.line, found.bad.text).problem);
     return found.latest;
@@ -156,7 +157,7 @@ async function exportRecords(file: string, heldBytes: number, scan: ParallelScan
     for (const s of started) s.close();
     started.clear();
   };
-  return { first, latest, startLatest: () => startLatest(), records: stream, startScan, scannedRecords, read: () => (counts ? counts.records : read), close };
+  return { first, latest, startLatest, records: stream, startScan, scannedRecords, read: () => (counts ? counts.records : read), close };
 }
 
 const timeOf = (r: Record<string, unknown>): number | undefined => {
