@@ -10,7 +10,7 @@
 // CLI from its bundle, made by the first run: bin/cli-loader.js). DuckDB's time includes opening
 // an in-memory database, not starting Node.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -104,7 +104,8 @@ export async function benchLargeExport(): Promise<Record<string, string>> {
   };
   const spl = queryFile('splunk');
   const kql = queryFile('sentinel');
-  const fresh = () => mkdtempSync(join(tmpdir(), 'detc-bench-cache-'));
+  const caches = mkdtempSync(join(tmpdir(), 'detc-bench-caches-'));
+  const fresh = () => mkdtempSync(join(caches, 'cache-'));
   const warm = fresh();
   let duckInstalled = true;
   detcRun(kql, sentinelFile, true, warm); // fills the analysis cache the warm runs read
@@ -126,8 +127,12 @@ export async function benchLargeExport(): Promise<Record<string, string>> {
   // Each configuration ROUNDS times, round by round (a change in the machine's load falls on all
   // of them alike); the run of median wall time is reported.
   const rounds: Record<string, EngineFigures[]> = {};
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, run] of Object.entries(configurations)) (rounds[name] ??= []).push(await run());
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [name, run] of Object.entries(configurations)) (rounds[name] ??= []).push(await run());
+    }
+  } finally {
+    rmSync(caches, { recursive: true, force: true });
   }
   const median = (runs: EngineFigures[]) => [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)]!;
   const spread = (runs: EngineFigures[]) => (runs.length > 1 ? ` (of ${runs.map((r) => r.ms.toFixed(0)).join(', ')})` : '');
