@@ -17,6 +17,7 @@ import { runRuleOnExport } from './rule-runs.ts';
 import { runQueryFile } from './query-runs.ts';
 import type { ResultRow } from './ir/evaluator.ts';
 import { checkGeneratedQueriesInParallel } from './parallel-checks.ts';
+import { ruleCheckCache } from './check-cache.ts';
 import { validateGeneratedQueries } from './query-validation.ts';
 import { validateQueryFile } from './query-files.ts';
 import { connectionFromEnv } from './splunk-rest/client.ts';
@@ -48,6 +49,10 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
   const report = (diagnostics: readonly Diagnostic[]) => diagnostics.forEach((d) => io.err(`${formatDiagnostic(d)}\n`));
   /** Load the catalog; any error in the input ends the command with exit 2. */
   const root = (): string => findRoot(program.opts<{ root?: string }>().root);
+  /** Says on standard error how many rules' checks were unchanged since they were made (check-cache.ts). */
+  const reportFromCache = (fromCache: number, rules: number) => {
+    if (fromCache) io.err(`${fromCache} of ${rules} rules unchanged since their last check: their results come from the cache (DETC_NO_CACHE=1 checks every rule)\n`);
+  };
   const load = (paths?: string[]): Catalog => {
     const catalog = loadCatalog(root(), paths);
     report(catalog.diagnostics);
@@ -82,7 +87,8 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
     .option('--check', 'write nothing; fail (exit 1) if dist/ differs from what the build would write')
     .action(async (options: { check?: boolean }) => {
       const catalog = load();
-      const { diagnostics: invalid, outcomes } = await checkGeneratedQueriesInParallel(catalog, { packaging: true });
+      const { diagnostics: invalid, outcomes, fromCache } = await checkGeneratedQueriesInParallel(catalog, { packaging: true, cache: ruleCheckCache(catalog.root) });
+      reportFromCache(fromCache, catalog.rules.length);
       report(invalid);
       const failed = outcomes.filter((o) => o.failures.length);
       for (const f of failed) io.err(`${f.rule.file}: test '${f.test.name}' failed on ${f.target}: ${f.failures.join('; ')}\n`);
@@ -122,7 +128,8 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
     .action(async (rules: string[], options: { reporter: ReporterName; output?: string; target?: TargetName[]; coverage?: boolean }) => {
       const startedAt = new Date();
       const catalog = load(rules.length ? rules.map((r) => resolveRule(root(), r)) : undefined);
-      const { diagnostics: invalid, outcomes } = await checkGeneratedQueriesInParallel(catalog, { ...(options.target ? { targets: options.target } : {}) });
+      const { diagnostics: invalid, outcomes, fromCache } = await checkGeneratedQueriesInParallel(catalog, { ...(options.target ? { targets: options.target } : {}), cache: ruleCheckCache(catalog.root) });
+      reportFromCache(fromCache, catalog.rules.length);
       if (options.reporter === 'pretty') report(invalid);
       const text = formatReport(options.reporter, { outcomes, diagnostics: invalid, version: DETC_VERSION, startedAt });
       if (options.output) writeFileSync(options.output, text);

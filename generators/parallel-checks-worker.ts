@@ -6,7 +6,7 @@ import { loadCompiledRule } from './catalog.ts';
 import { hasErrors, type Diagnostic } from './diagnostics.ts';
 import { loadLogSources } from './logsources/loader.ts';
 import type { CheckWorkerData, CheckWorkerReport, SentRuleCheck } from './parallel-checks.ts';
-import { checkRule } from './query-validation.ts';
+import { checkRule, portableRuleCheck } from './query-validation.ts';
 import { replayEngines } from './replay/engines.ts';
 
 const data = workerData as CheckWorkerData;
@@ -24,14 +24,7 @@ try {
     const diagnostics: Diagnostic[] = [];
     const rule = loadCompiledRule(data.root, data.files[i]!, logsources, diagnostics);
     if (!rule || hasErrors(diagnostics)) throw new Error(`${data.files[i]} did not load as it did for the caller`);
-    const check = checkRule(rule, replay, macros);
-    checks.push({
-      index: i,
-      diagnostics: check.diagnostics,
-      outcomes: check.outcomes.map((o) => ({ test: rule.tests.indexOf(o.test), target: o.target, failures: o.failures, rows: o.rows, durationMs: o.durationMs })),
-      ...(check.customDetection ? { customDetection: check.customDetection } : {}),
-      ms: check.ms,
-    });
+    checks.push({ index: i, ...portableRuleCheck(rule, checkRule(rule, replay, macros)) });
   }
 } catch (e) {
   error = (e as Error).message;

@@ -4,7 +4,8 @@
 // service itself, and each rule it takes from its file; rules are handed out one at a time through a shared counter
 // (whoever is free takes the next), and the results are put back in rule order, so the
 // diagnostics and outcomes are exactly checkGeneratedQueries'. Small content (the bundled rules)
-// is checked on this thread alone: starting a worker costs more than it saves.
+// is checked on this thread alone: starting a worker costs more than it saves. Given a cache
+// (check-cache.ts), rules unchanged since their last check are not checked again.
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
@@ -13,11 +14,11 @@ import { Worker } from 'node:worker_threads';
 import type { Catalog } from './catalog.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import type { TargetName } from './logsources/types.ts';
-import { checkRule, reported, type DiagnosticsByTarget, type RuleCheck } from './query-validation.ts';
-import { keepCustomDetectionAhead, type CustomDetectionAhead } from './package/defender.ts';
+import { readRuleCheck, ruleCheckKey, storeRuleChecks, type RuleCheckCache } from './check-cache.ts';
+import { checkRule, portableRuleCheck, reported, ruleCheckOf, type PortableRuleCheck, type RuleCheck } from './query-validation.ts';
+import { keepCustomDetectionAhead } from './package/defender.ts';
 import { replayEngines } from './replay/engines.ts';
-import { replayMacros, type ReplayTarget, type TestOutcome } from './replay/harness.ts';
-import type { ResultRow } from './ir/evaluator.ts';
+import { replayMacros, type TestOutcome } from './replay/harness.ts';
 
 export interface ParallelCheckOptions {
   /** Limit the targets replayed (every target is still validated). */
@@ -30,6 +31,8 @@ export interface ParallelCheckOptions {
   readonly minRules?: number;
   /** Whether this thread checks rules too while workers run (default true; false leaves them all to the workers). */
   readonly thisThreadChecks?: boolean;
+  /** Where unchanged rules' checks are read from and new ones kept (check-cache.ts); none by default. */
+  readonly cache?: RuleCheckCache;
 }
 
 export interface ParallelCheckResult {
@@ -39,12 +42,14 @@ export interface ParallelCheckResult {
   readonly ruleMs: number[];
   /** How many rules worker threads checked. */
   readonly byWorkers: number;
+  /** How many rules' checks came from the cache (unchanged since they were made). */
+  readonly fromCache: number;
 }
 
 /** What a worker is given. */
 export interface CheckWorkerData {
   readonly root: string;
-  /** The rule files, absolute, in the catalog's order. */
+  /** The files of the rules to check, absolute, in the catalog's order. */
   readonly files: readonly string[];
   readonly targets?: readonly TargetName[];
   readonly packaging?: boolean;
@@ -54,13 +59,9 @@ export interface CheckWorkerData {
   readonly next: SharedArrayBuffer;
 }
 
-/** A rule's check as a worker sends it back: outcomes name their test by its place in the rule. */
-export interface SentRuleCheck {
+/** A rule's check as a worker sends it back: `index` is its place in CheckWorkerData.files. */
+export interface SentRuleCheck extends PortableRuleCheck {
   readonly index: number;
-  readonly diagnostics: DiagnosticsByTarget;
-  readonly outcomes: ReadonlyArray<{ readonly test: number; readonly target: ReplayTarget; readonly failures: readonly string[]; readonly rows: readonly ResultRow[]; readonly durationMs: number }>;
-  readonly customDetection?: CustomDetectionAhead;
-  readonly ms: number;
 }
 
 /** A worker's one message: the rules it checked, and the error that stopped it, if one did (the rule it was on is not among them). */
@@ -79,20 +80,30 @@ export function checkThreads(rules: number, options: Pick<ParallelCheckOptions, 
 
 export async function checkGeneratedQueriesInParallel(catalog: Catalog, options: ParallelCheckOptions = {}): Promise<ParallelCheckResult> {
   const rules = catalog.rules;
-  const threads = checkThreads(rules.length, options);
   const replay = { engines: replayEngines(), ...(options.targets ? { targets: options.targets } : {}), packaging: options.packaging === true };
   const macros = replayMacros(catalog);
   const checks: Array<RuleCheck | undefined> = new Array(rules.length);
+  // Unchanged rules' checks from the cache; the others (`pending`, by index) are checked now.
+  const { cache } = options;
+  const keys = cache && rules.map((rule) => ruleCheckKey(cache, rule, replay));
+  if (cache && keys) {
+    rules.forEach((rule, i) => {
+      const stored = readRuleCheck(cache, keys[i]!);
+      if (stored) checks[i] = ruleCheckOf(rule, stored);
+    });
+  }
+  const pending = rules.flatMap((_, i) => (checks[i] ? [] : [i]));
+  const threads = checkThreads(pending.length, options);
   const next = new Int32Array(new SharedArrayBuffer(4));
 
   const workers = threads > 1
-    ? Array.from({ length: threads - 1 }, () => startWorker({ root: catalog.root, files: rules.map((r) => resolve(catalog.root, r.file)), ...(options.targets ? { targets: options.targets } : {}), packaging: options.packaging === true, macros: [...macros], next: next.buffer as SharedArrayBuffer }))
+    ? Array.from({ length: threads - 1 }, () => startWorker({ root: catalog.root, files: pending.map((i) => resolve(catalog.root, rules[i]!.file)), ...(options.targets ? { targets: options.targets } : {}), packaging: options.packaging === true, macros: [...macros], next: next.buffer as SharedArrayBuffer }))
     : [];
   // This thread takes rules as the workers do; a rule a worker could not check is checked here
   // afterwards (so an error it raises is raised here, as checkGeneratedQueries would).
   if (options.thisThreadChecks !== false || !workers.length) {
     try {
-      for (let i = Atomics.add(next, 0, 1); i < rules.length; i = Atomics.add(next, 0, 1)) checks[i] = checkRule(rules[i]!, replay, macros);
+      for (let k = Atomics.add(next, 0, 1); k < pending.length; k = Atomics.add(next, 0, 1)) checks[pending[k]!] = checkRule(rules[pending[k]!]!, replay, macros);
     } catch (e) {
       // What checkGeneratedQueries would throw: the workers' work is moot.
       for (const worker of workers) void worker.stop();
@@ -102,19 +113,12 @@ export async function checkGeneratedQueriesInParallel(catalog: Catalog, options:
   let byWorkers = 0;
   for (const report of await Promise.all(workers.map((w) => w.report))) {
     byWorkers += report.checks.length;
-    for (const sent of report.checks) {
-      const rule = rules[sent.index]!;
-      checks[sent.index] = {
-        diagnostics: sent.diagnostics,
-        outcomes: sent.outcomes.map((o) => ({ rule, test: rule.tests[o.test]!, target: o.target, failures: o.failures, rows: o.rows, durationMs: o.durationMs })),
-        ...(sent.customDetection ? { customDetection: sent.customDetection } : {}),
-        ms: sent.ms,
-      };
-    }
+    for (const sent of report.checks) checks[pending[sent.index]!] = ruleCheckOf(rules[pending[sent.index]!]!, sent);
   }
   const done = checks.map((check, i) => check ?? checkRule(rules[i]!, replay, macros));
   for (const check of done) if (check.customDetection) keepCustomDetectionAhead(check.customDetection);
-  return { diagnostics: reported(done.map((c) => c.diagnostics)), outcomes: done.flatMap((c) => c.outcomes), ruleMs: done.map((c) => c.ms), byWorkers };
+  if (cache && keys) storeRuleChecks(cache, pending.map((i) => [keys[i]!, portableRuleCheck(rules[i]!, done[i]!)] as const));
+  return { diagnostics: reported(done.map((c) => c.diagnostics)), outcomes: done.flatMap((c) => c.outcomes), ruleMs: done.map((c) => c.ms), byWorkers, fromCache: rules.length - pending.length };
 }
 
 /**

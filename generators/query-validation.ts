@@ -14,7 +14,8 @@ import { kqlAnalysisDiagnostics, kqlQueryTables } from './kql/validate.ts';
 import type { TargetName } from './logsources/types.ts';
 import { analyseCustomDetectionAhead, keepCustomDetectionAhead, type CustomDetectionAhead } from './package/defender.ts';
 import { kqlAnalysisOf } from './replay/engines.ts';
-import { renderOrError, replayMacros, replayRule, type ReplayOptions, type TestOutcome } from './replay/harness.ts';
+import { renderOrError, replayMacros, replayRule, type ReplayOptions, type ReplayTarget, type TestOutcome } from './replay/harness.ts';
+import type { ResultRow } from './ir/evaluator.ts';
 import { validateSpl } from './spl/validate.ts';
 import type { RenderedQuery } from './targets/rendered.ts';
 
@@ -69,6 +70,35 @@ export function checkRule(rule: CompiledRule, options: CheckOptions, macros: Rea
   const defender = renderings.get('defender')!;
   const customDetection = options.packaging && !(defender instanceof Error) ? analyseCustomDetectionAhead(rule, defender) : undefined;
   return { diagnostics, outcomes, ...(customDetection ? { customDetection } : {}), ms: performance.now() - started };
+}
+
+/**
+ * A RuleCheck as plain data, without the rule (its outcomes name their test by its place in the
+ * rule): what a worker thread sends back and what the cache of rule checks keeps.
+ */
+export interface PortableRuleCheck {
+  readonly diagnostics: DiagnosticsByTarget;
+  readonly outcomes: ReadonlyArray<{ readonly test: number; readonly target: ReplayTarget; readonly failures: readonly string[]; readonly rows: readonly ResultRow[]; readonly durationMs: number }>;
+  readonly customDetection?: CustomDetectionAhead;
+  readonly ms: number;
+}
+
+export function portableRuleCheck(rule: CompiledRule, check: RuleCheck): PortableRuleCheck {
+  return {
+    diagnostics: check.diagnostics,
+    outcomes: check.outcomes.map((o) => ({ test: rule.tests.indexOf(o.test), target: o.target, failures: o.failures, rows: o.rows, durationMs: o.durationMs })),
+    ...(check.customDetection ? { customDetection: check.customDetection } : {}),
+    ms: check.ms,
+  };
+}
+
+export function ruleCheckOf(rule: CompiledRule, portable: PortableRuleCheck): RuleCheck {
+  return {
+    diagnostics: portable.diagnostics,
+    outcomes: portable.outcomes.map((o) => ({ rule, test: rule.tests[o.test]!, target: o.target, failures: o.failures, rows: o.rows, durationMs: o.durationMs })),
+    ...(portable.customDetection ? { customDetection: portable.customDetection } : {}),
+    ms: portable.ms,
+  };
 }
 
 /** Rules' diagnostics (in rule order) in the order they are reported. */

@@ -5,14 +5,14 @@
 // that reads Kusto's tree (language-service.ts, tree-snapshot.ts). An entry that is missing,
 // unreadable, of another key or whose checksum fails is ignored (and written again).
 //
-// Where: $DETC_CACHE_DIR, else $XDG_CACHE_HOME/detc, else ~/.cache/detc; in kql-analyses/.
-// DETC_NO_CACHE=1 turns it off. At most MAX_ENTRIES entries are kept (the oldest go).
+// Where: kql-analyses/ in detc's cache folder (cache-dir.ts); DETC_NO_CACHE=1 turns it off.
+// At most MAX_ENTRIES entries are kept (the oldest go).
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { detcCacheDir } from '../cache-dir.ts';
 import { analyzeKqlTree, type KqlAnalysedTree, type KqlTableSchema } from './language-service.ts';
 import { snapshotTree, treeFromSnapshot, TREE_SNAPSHOT_VERSION, type KqlTreeSnapshot } from './tree-snapshot.ts';
 
@@ -20,9 +20,7 @@ const MAX_ENTRIES = 200;
 
 /** The cache's folder by the environment, or undefined when it is turned off. */
 export function kqlAnalysisCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (env.DETC_NO_CACHE && env.DETC_NO_CACHE !== '0') return undefined;
-  const base = env.DETC_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'detc');
-  return join(base, 'kql-analyses');
+  return detcCacheDir('kql-analyses', env);
 }
 
 interface Entry {

@@ -11,6 +11,8 @@ export type DataPath = ReadonlyArray<string | number>;
 
 export interface YamlDocument {
   readonly file: string;
+  /** The text it was parsed from. */
+  readonly text: string;
   readonly data: unknown;
   /** Where the value at `path` starts; with `key`, where its key starts. Falls back to the nearest ancestor. */
   locate(path: DataPath, options?: { key?: boolean; offset?: number }): SourceLocation;
@@ -72,7 +74,7 @@ export function parseYamlDocument(file: string, text: string): { doc?: YamlDocum
     }
     return position(start);
   };
-  return { doc: { file, data, locate }, diagnostics: [] };
+  return { doc: { file, text, data, locate }, diagnostics: [] };
 }
 
 const firstLine = (message: string): string => message.split('\n')[0]!.trim();

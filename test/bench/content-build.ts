@@ -5,11 +5,12 @@
 // the reference evaluator's rows: its own generated events, another rule's events, and bundled
 // fixture files of its log source. Written into a temporary content folder, then timed in phases
 // in this process (validation and replay together, rule by rule on every core, as `detc build`
-// runs them, with the cost of each rule), and end to end through the CLI as a user runs it; the bundled
-// content's own `detc test` and `detc build` are timed too. Deterministic: the same seed gives
+// runs them, with the cost of each rule), and end to end through the CLI as a user runs it (with
+// an empty cache of rule checks, then again with nothing changed and with one rule changed); the
+// bundled content's own `detc test` and `detc build` are timed too. Deterministic: the same seed gives
 // the same rules, tests and counts.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -113,6 +114,8 @@ function canonicalEvents(source: LogSource, events: readonly Record<string, unkn
   });
 }
 
+const seconds = (run: { ms: number; cpuMs: number }): string => `${(run.ms / 1000).toFixed(1)} s (CPU ${(run.cpuMs / 1000).toFixed(1)} s)`;
+
 function timed<T>(run: () => T): { value: T; ms: number } {
   const started = performance.now();
   const value = run();
@@ -123,10 +126,11 @@ function timed<T>(run: () => T): { value: T; ms: number } {
  * Wall time, CPU time (all threads) and peak RSS of one `detc` command in a fresh process (what a
  * user or CI waits for; CPU time says what it costs whatever else shares the cores).
  */
-function cli(root: string, ...args: string[]): { ms: number; cpuMs: number; rssMb: number } {
+function cli(root: string, cacheDir: string, ...args: string[]): { ms: number; cpuMs: number; rssMb: number } {
   const started = performance.now();
   const report = 'data:text/javascript,process.on("exit",()=>{const u=process.resourceUsage();process.stderr.write("\\ndetc-bench-maxrss="+u.maxRSS+" detc-bench-cpu="+(u.userCPUTime+u.systemCPUTime))})';
-  const run = spawnSync(process.execPath, ['--import', report, projectPath('bin/detc.js'), '--root', root, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const env = { ...process.env, DETC_NO_CACHE: '', DETC_CACHE_DIR: cacheDir };
+  const run = spawnSync(process.execPath, ['--import', report, projectPath('bin/detc.js'), '--root', root, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env });
   const ms = performance.now() - started;
   if (run.status !== 0) throw new Error(`detc ${args.join(' ')} exited ${run.status}: ${run.stderr.slice(0, 2000)}`);
   return { ms, cpuMs: Number(/detc-bench-cpu=(\d+)/.exec(run.stderr)?.[1] ?? 0) / 1000, rssMb: Number(/detc-bench-maxrss=(\d+)/.exec(run.stderr)?.[1] ?? 0) / 1024 };
@@ -183,9 +187,19 @@ export async function benchContentBuild(count = RULES): Promise<Record<string, s
     const cpu = process.cpuUsage(cpuBefore);
     const threads = checkThreads(catalog.value.rules.length);
 
-    const cliBuild = cli(root, 'build');
-    const bundledTest = cli(bundled, 'test');
-    const bundledBuild = cli(bundled, 'build');
+    // Each CLI figure first with an empty cache of rule checks (every rule checked), then again
+    // with the cache that run left: nothing changed, then one rule changed.
+    const cache = mkdtempSync(join(tmpdir(), 'detc-bench-cache-'));
+    const cliBuild = cli(root, join(cache, 'synthetic'), 'build');
+    const cliRebuild = cli(root, join(cache, 'synthetic'), 'build');
+    const changed = catalog.value.rules[Math.floor(rules / 2)]!.file;
+    appendFileSync(join(root, changed), '# changed\n');
+    const cliOneChanged = cli(root, join(cache, 'synthetic'), 'build');
+    const bundledTest = cli(bundled, join(cache, 'bundled'), 'test');
+    const bundledBuild = cli(bundled, join(cache, 'bundled'), 'build');
+    const bundledTestWarm = cli(bundled, join(cache, 'bundled'), 'test');
+    const bundledBuildWarm = cli(bundled, join(cache, 'bundled'), 'build');
+    rmSync(cache, { recursive: true, force: true });
     return {
       'synthetic content': `${rules} rules (seed ${SEED}; ${summarized} aggregating, ${rules - summarized} per-event; ${catalog.value.rules.filter((r) => r.document.kind === 'detection').length} detections), ${tests} tests (${matching} expecting rows), ${check.replays} replays (${check.failed} failed)`,
       'Kusto language service load': `${load.ms.toFixed(0)} ms`,
@@ -199,9 +213,11 @@ export async function benchContentBuild(count = RULES): Promise<Record<string, s
       'render + package artifacts': `${build.ms.toFixed(0)} ms (${perRule(build.ms)}; ${build.value.size} files)`,
       'write dist/': `${write.ms.toFixed(0)} ms`,
       'total in process': `${(total / 1000).toFixed(1)} s (${perRule(total)}; CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s, all threads), peak RSS ${peakRss.toFixed(0)} MB (generating the content included)`,
-      [`detc build, ${rules.toLocaleString('en')} rules (CLI)`]: `${(cliBuild.ms / 1000).toFixed(1)} s (CPU ${(cliBuild.cpuMs / 1000).toFixed(1)} s), peak RSS ${cliBuild.rssMb.toFixed(0)} MB`,
-      'detc test, bundled content (CLI)': `${(bundledTest.ms / 1000).toFixed(1)} s (CPU ${(bundledTest.cpuMs / 1000).toFixed(1)} s)`,
-      'detc build, bundled content (CLI)': `${(bundledBuild.ms / 1000).toFixed(1)} s (CPU ${(bundledBuild.cpuMs / 1000).toFixed(1)} s)`,
+      [`detc build, ${rules.toLocaleString('en')} rules (CLI)`]: `${seconds(cliBuild)}, peak RSS ${cliBuild.rssMb.toFixed(0)} MB (every rule checked: no cache)`,
+      '  again, nothing changed': `${seconds(cliRebuild)}, peak RSS ${cliRebuild.rssMb.toFixed(0)} MB (every check from the cache)`,
+      '  again, one rule changed': `${seconds(cliOneChanged)}, peak RSS ${cliOneChanged.rssMb.toFixed(0)} MB (one rule checked)`,
+      'detc test, bundled content (CLI)': `${seconds(bundledTest)}; again, nothing changed: ${seconds(bundledTestWarm)}`,
+      'detc build, bundled content (CLI)': `${seconds(bundledBuild)}; again, nothing changed: ${seconds(bundledBuildWarm)}`,
     };
   } finally {
     rmSync(root, { recursive: true, force: true });

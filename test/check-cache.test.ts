@@ -1,0 +1,128 @@
+// The cache of rule checks (generators/check-cache.ts): a rule's check is taken from it only
+// while nothing that decides the check changed (the rule's text, its tests' events, the
+// content's schemas, the options, the code), it gives exactly what checking again gives, and a
+// damaged entry is checked again.
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { loadCatalog, type Catalog } from '../generators/catalog.ts';
+import { readRuleCheck, ruleCheckCache, ruleCheckKey, type RuleCheckCache } from '../generators/check-cache.ts';
+import { checkGeneratedQueriesInParallel, type ParallelCheckOptions } from '../generators/parallel-checks.ts';
+import { projectPath } from '../generators/paths.ts';
+import type { TestOutcome } from '../generators/replay/harness.ts';
+import { makeWorkspace } from './workspace.ts';
+
+const cacheEnv = () => ({ DETC_CACHE_DIR: mkdtempSync(join(tmpdir(), 'detc-check-cache-')) });
+const summary = (o: TestOutcome) => ({ rule: o.rule.file, test: o.test.name, target: o.target, failures: o.failures, rows: o.rows, ms: o.durationMs });
+const withoutTimes = ({ ms: _, ...o }: ReturnType<typeof summary>) => o;
+
+async function check(catalog: Catalog, cache: RuleCheckCache | undefined, options: ParallelCheckOptions = {}) {
+  const result = await checkGeneratedQueriesInParallel(catalog, { packaging: true, ...options, ...(cache ? { cache } : {}) });
+  return { ...result, summaries: result.outcomes.map(summary) };
+}
+
+describe('the cache of rule checks', () => {
+  it('gives back every rule\'s check as it was made, the same as checking again', async () => {
+    const root = makeWorkspace({}, { withContent: true });
+    const catalog = loadCatalog(root);
+    const cache = ruleCheckCache(root, cacheEnv())!;
+    const first = await check(catalog, cache);
+    expect(first.fromCache).toBe(0);
+    const second = await check(loadCatalog(root), cache);
+    expect(second.fromCache).toBe(catalog.rules.length);
+    // The kept check, test by test (its rows and its recorded time): nothing was run again.
+    expect(second.summaries).toEqual(first.summaries);
+    expect(second.diagnostics).toEqual(first.diagnostics);
+    // And what checking again, without the cache, gives.
+    const fresh = await check(loadCatalog(root), undefined);
+    expect(second.summaries.map(withoutTimes)).toEqual(fresh.summaries.map(withoutTimes));
+    expect(second.outcomes.length).toBeGreaterThan(100);
+  }, 120_000);
+
+  it('checks again a rule whose text, or a fixture file of whose tests, changed; and every rule when the schemas or the options change', async () => {
+    const root = makeWorkspace({}, { withContent: true });
+    const env = cacheEnv();
+    const keysOf = (options: { targets?: ['splunk']; packaging?: boolean } = { packaging: true }) => {
+      const cache = ruleCheckCache(root, env)!;
+      return new Map(loadCatalog(root).rules.map((rule) => [rule.file, ruleCheckKey(cache, rule, options)]));
+    };
+    const before = keysOf();
+    const changed = (after: Map<string, string>) => [...after].filter(([file, key]) => before.get(file) !== key).map(([file]) => file).sort();
+    // A comment in one rule: that rule only (its diagnostics' lines could move).
+    const rule = 'detections/spray/pop-imap-password-spray.yml';
+    appendFileSync(join(root, rule), '# a comment\n');
+    expect(changed(keysOf())).toEqual([rule]);
+    // One fixture file: the rules whose tests read it.
+    const fixture = 'samples/entra_signin/stuffing.jsonl';
+    const readers = loadCatalog(root).rules.filter((r) => r.document.tests.some((t) => t.events === fixture)).map((r) => r.file).sort();
+    expect(readers.length).toBeGreaterThan(0);
+    const keysWithComment = keysOf();
+    const lines = readFileSync(join(root, fixture), 'utf8').trimEnd().split('\n');
+    writeFileSync(join(root, fixture), `${lines.slice(0, -1).join('\n')}\n`);
+    const afterFixture = keysOf();
+    expect([...afterFixture].filter(([file, key]) => keysWithComment.get(file) !== key).map(([file]) => file).sort()).toEqual(readers);
+    // Another replay option: every rule.
+    const other = keysOf({ targets: ['splunk'] });
+    expect([...other].every(([file, key]) => afterFixture.get(file) !== key)).toBe(true);
+    // Any schema file: every rule.
+    const schemas = readdirSync(join(root, 'schemas', 'logsources'));
+    appendFileSync(join(root, 'schemas', 'logsources', schemas[0]!), '\n# a comment\n');
+    const afterSchema = keysOf();
+    expect([...afterSchema].every(([file, key]) => afterFixture.get(file) !== key)).toBe(true);
+  }, 120_000);
+
+  it('checks again a rule whose entry is damaged, and keeps the new check', async () => {
+    const root = makeWorkspace({}, { withContent: true });
+    const catalog = loadCatalog(root);
+    const cache = ruleCheckCache(root, cacheEnv())!;
+    const first = await check(catalog, cache);
+    const entries = readdirSync(cache.dir).filter((f) => f.endsWith('.check')).sort();
+    expect(entries).toHaveLength(catalog.rules.length);
+    const file = join(cache.dir, entries[0]!);
+    const good = readFileSync(file);
+    const flipped = Buffer.from(good);
+    flipped.writeUInt8(flipped.readUInt8(flipped.length - 5) ^ 1, flipped.length - 5);
+    for (const damaged of [good.subarray(0, good.length / 2), flipped, Buffer.alloc(0), Buffer.from('not a check')]) {
+      writeFileSync(file, damaged);
+      const again = await check(loadCatalog(root), cache);
+      expect(again.fromCache).toBe(catalog.rules.length - 1);
+      expect(again.summaries.map(withoutTimes)).toEqual(first.summaries.map(withoutTimes));
+      expect(readRuleCheck(cache, entries[0]!.replace(/\.check$/, ''))).toBeDefined();
+    }
+  }, 120_000);
+
+  it('keeps a failing check as it is: the rule fails again from the cache', async () => {
+    const root = makeWorkspace({}, { withContent: true });
+    const rule = join(root, 'detections/spray/pop-imap-password-spray.yml');
+    writeFileSync(rule, readFileSync(rule, 'utf8').replace(/rows: (\d+)/, (_, n: string) => `rows: ${Number(n) + 1}`));
+    const cache = ruleCheckCache(root, cacheEnv())!;
+    const first = await check(loadCatalog(root), cache);
+    const failed = first.outcomes.filter((o) => o.failures.length);
+    expect(failed.length).toBeGreaterThan(0);
+    const second = await check(loadCatalog(root), cache);
+    expect(second.fromCache).toBe(loadCatalog(root).rules.length);
+    expect(second.outcomes.filter((o) => o.failures.length).map(summary)).toEqual(failed.map(summary));
+  }, 120_000);
+
+  it('is off with DETC_NO_CACHE=1, and lives under DETC_CACHE_DIR', () => {
+    expect(ruleCheckCache(projectPath(), { DETC_NO_CACHE: '1', DETC_CACHE_DIR: '/c' })).toBeUndefined();
+    expect(ruleCheckCache(projectPath(), { DETC_CACHE_DIR: '/c' })!.dir).toBe(join('/c', 'rule-checks'));
+    expect(ruleCheckCache(projectPath(), { XDG_CACHE_HOME: '/x' })!.dir).toBe(join('/x', 'detc', 'rule-checks'));
+  });
+
+  it('`detc test` run twice: the second run says its checks come from the cache, and prints the same report', () => {
+    const root = makeWorkspace({}, { withContent: true });
+    const env = { ...process.env, DETC_NO_CACHE: '', ...cacheEnv() };
+    const run = () => spawnSync(process.execPath, [projectPath('bin/detc.js'), '--root', root, 'test'], { env, encoding: 'utf8' });
+    const first = run();
+    const second = run();
+    expect(first.status).toBe(0);
+    expect(second.status).toBe(0);
+    expect(first.stderr).not.toMatch(/from the cache/);
+    const rules = loadCatalog(root).rules.length;
+    expect(second.stderr).toContain(`${rules} of ${rules} rules unchanged since their last check: their results come from the cache`);
+    expect(second.stdout).toBe(first.stdout);
+  }, 120_000);
+});
