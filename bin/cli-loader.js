@@ -14,7 +14,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SOURCES = join(ROOT, 'generators');
 const CACHE = join(ROOT, 'node_modules', '.cache', 'detc');
 /** Bump when what goes into a bundle changes other than by the sources (the build options below). */
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** The CLI's `main`. */
 export async function loadCli() {
@@ -45,15 +45,14 @@ async function bundledCli() {
   const esbuild = require('esbuild');
   const hash = createHash('sha256').update(`${FORMAT} ${esbuild.version} ${process.version}\n`);
   for (const file of sourceFiles(SOURCES).sort()) hash.update(`${file}\n`).update(readFileSync(file));
-  // Named for this copy of the project (node_modules may be shared), then for its sources.
-  const prefix = `cli-${createHash('sha256').update(ROOT).digest('hex').slice(0, 8)}-`;
-  const bundle = join(CACHE, `${prefix}${hash.digest('hex').slice(0, 20)}.mjs`);
-  if (statSync(bundle, { throwIfNoEntry: false })) return bundle;
+  // Named for this copy of the project (node_modules may be shared), then for its sources. The
+  // worker threads of `detc build` and `detc test` run a bundle of their own, named alike.
+  const named = `${createHash('sha256').update(ROOT).digest('hex').slice(0, 8)}-${hash.digest('hex').slice(0, 20)}.mjs`;
+  const bundle = join(CACHE, `cli-${named}`);
+  const worker = join(CACHE, `checks-worker-${named}`);
+  if (statSync(bundle, { throwIfNoEntry: false }) && statSync(worker, { throwIfNoEntry: false })) return bundle;
   mkdirSync(CACHE, { recursive: true });
-  const partial = `${bundle}.${process.pid}.partial.mjs`;
-  await esbuild.build({
-    entryPoints: [join(SOURCES, 'cli.ts')],
-    outfile: partial,
+  const options = {
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -62,9 +61,16 @@ async function bundledCli() {
     keepNames: true,
     logLevel: 'silent',
     plugins: [ownUrls],
-  });
-  renameSync(partial, bundle);
-  for (const old of readdirSync(CACHE)) if (old.startsWith(prefix) && join(CACHE, old) !== bundle) rmSync(join(CACHE, old), { force: true });
+  };
+  // Each written whole under another name, then renamed: the worker's first, as the CLI's names it.
+  const partial = (file) => `${file}.${process.pid}.partial.mjs`;
+  await esbuild.build({ ...options, entryPoints: [join(SOURCES, 'parallel-checks-worker.ts')], outfile: partial(worker) });
+  await esbuild.build({ ...options, entryPoints: [join(SOURCES, 'cli.ts')], outfile: partial(bundle), define: { DETC_CHECK_WORKER_BUNDLE: JSON.stringify(pathToFileURL(worker).href) } });
+  renameSync(partial(worker), worker);
+  renameSync(partial(bundle), bundle);
+  for (const old of readdirSync(CACHE)) {
+    if ((old.startsWith(`cli-${named.slice(0, 9)}`) || old.startsWith(`checks-worker-${named.slice(0, 9)}`)) && !old.endsWith(named)) rmSync(join(CACHE, old), { force: true });
+  }
   return bundle;
 }
 

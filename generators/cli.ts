@@ -16,7 +16,7 @@ import { describeShape } from './replay/exports.ts';
 import { runRuleOnExport } from './rule-runs.ts';
 import { runQueryFile } from './query-runs.ts';
 import type { ResultRow } from './ir/evaluator.ts';
-import { checkGeneratedQueriesInParallel } from './parallel-checks.ts';
+import { checkGeneratedQueriesInParallel, startCheckWorkers, type ParallelCheckOptions } from './parallel-checks.ts';
 import { ruleCheckCache } from './check-cache.ts';
 import { validateGeneratedQueries } from './query-validation.ts';
 import { validateQueryFile } from './query-files.ts';
@@ -49,9 +49,26 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
   const report = (diagnostics: readonly Diagnostic[]) => diagnostics.forEach((d) => io.err(`${formatDiagnostic(d)}\n`));
   /** Load the catalog; any error in the input ends the command with exit 2. */
   const root = (): string => findRoot(program.opts<{ root?: string }>().root);
-  /** Says on standard error how many rules' checks were unchanged since they were made (check-cache.ts). */
-  const reportFromCache = (fromCache: number, rules: number) => {
-    if (fromCache) io.err(`${fromCache} of ${rules} rules unchanged since their last check: their results come from the cache (DETC_NO_CACHE=1 checks every rule)\n`);
+  /**
+   * Loads the catalog and checks its rules (checkGeneratedQueriesInParallel with the cache of
+   * rule checks); content large enough for worker threads has them start on the rule files
+   * while this thread loads the catalog.
+   */
+  const loadAndCheck = async (paths: string[] | undefined, options: ParallelCheckOptions) => {
+    const files = findRuleFiles(root(), paths);
+    const cache = ruleCheckCache(root());
+    const withCache = { ...options, ...(cache ? { cache } : {}) };
+    const started = files.length ? startCheckWorkers(root(), files, withCache) : undefined;
+    let catalog: Catalog;
+    try {
+      catalog = load(paths);
+    } catch (e) {
+      started?.stop();
+      throw e;
+    }
+    const checked = await checkGeneratedQueriesInParallel(catalog, { ...withCache, ...(started ? { started } : {}) });
+    if (checked.fromCache) io.err(`${checked.fromCache} of ${catalog.rules.length} rules unchanged since their last check: their results come from the cache (DETC_NO_CACHE=1 checks every rule)\n`);
+    return { catalog, ...checked };
   };
   const load = (paths?: string[]): Catalog => {
     const catalog = loadCatalog(root(), paths);
@@ -86,9 +103,7 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
     .description('validate every rule, run its tests, and write dist/ (atomically: on any error dist/ is left as it was)')
     .option('--check', 'write nothing; fail (exit 1) if dist/ differs from what the build would write')
     .action(async (options: { check?: boolean }) => {
-      const catalog = load();
-      const { diagnostics: invalid, outcomes, fromCache } = await checkGeneratedQueriesInParallel(catalog, { packaging: true, cache: ruleCheckCache(catalog.root) });
-      reportFromCache(fromCache, catalog.rules.length);
+      const { catalog, diagnostics: invalid, outcomes } = await loadAndCheck(undefined, { packaging: true });
       report(invalid);
       const failed = outcomes.filter((o) => o.failures.length);
       for (const f of failed) io.err(`${f.rule.file}: test '${f.test.name}' failed on ${f.target}: ${f.failures.join('; ')}\n`);
@@ -127,9 +142,7 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
     .option('--coverage', 'also print which selections and having clauses the tests saw both true and false')
     .action(async (rules: string[], options: { reporter: ReporterName; output?: string; target?: TargetName[]; coverage?: boolean }) => {
       const startedAt = new Date();
-      const catalog = load(rules.length ? rules.map((r) => resolveRule(root(), r)) : undefined);
-      const { diagnostics: invalid, outcomes, fromCache } = await checkGeneratedQueriesInParallel(catalog, { ...(options.target ? { targets: options.target } : {}), cache: ruleCheckCache(catalog.root) });
-      reportFromCache(fromCache, catalog.rules.length);
+      const { catalog, diagnostics: invalid, outcomes } = await loadAndCheck(rules.length ? rules.map((r) => resolveRule(root(), r)) : undefined, options.target ? { targets: options.target } : {});
       if (options.reporter === 'pretty') report(invalid);
       const text = formatReport(options.reporter, { outcomes, diagnostics: invalid, version: DETC_VERSION, startedAt });
       if (options.output) writeFileSync(options.output, text);

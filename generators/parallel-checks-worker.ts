@@ -3,27 +3,34 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { join } from 'node:path';
 import { loadCompiledRule } from './catalog.ts';
+import { readRuleCheck, ruleCheckKey } from './check-cache.ts';
 import { hasErrors, type Diagnostic } from './diagnostics.ts';
 import { loadLogSources } from './logsources/loader.ts';
 import type { CheckWorkerData, CheckWorkerReport, SentRuleCheck } from './parallel-checks.ts';
 import { checkRule, portableRuleCheck } from './query-validation.ts';
 import { replayEngines } from './replay/engines.ts';
+import { replayMacros } from './replay/harness.ts';
 
 const data = workerData as CheckWorkerData;
 const checks: SentRuleCheck[] = [];
 let error: string | undefined;
 try {
-  // Each rule is loaded when this worker takes it, not all up front: the caller has loaded and
-  // checked them all already (so any problem here is unexpected: this worker stops and the
-  // caller checks what is left).
+  // Each rule is loaded when this worker takes it, not all up front: the caller loads and checks
+  // them all too, maybe at the same time (so a rule that does not load here stops this worker,
+  // and the caller, which reports the problem or checks what is left, decides).
   const logsources = loadLogSources(join(data.root, 'schemas', 'logsources'));
   const next = new Int32Array(data.next);
   const replay = { engines: replayEngines(), ...(data.targets ? { targets: data.targets } : {}), packaging: data.packaging === true };
-  const macros = new Map(data.macros);
-  for (let i = Atomics.add(next, 0, 1); i < data.files.length; i = Atomics.add(next, 0, 1)) {
+  const count = data.pending ? data.pending.length : data.files.length;
+  for (let k = Atomics.add(next, 0, 1); k < count; k = Atomics.add(next, 0, 1)) {
+    const i = data.pending ? data.pending[k]! : k;
     const diagnostics: Diagnostic[] = [];
     const rule = loadCompiledRule(data.root, data.files[i]!, logsources, diagnostics);
-    if (!rule || hasErrors(diagnostics)) throw new Error(`${data.files[i]} did not load as it did for the caller`);
+    if (!rule || hasErrors(diagnostics)) throw new Error(`${data.files[i]} did not load`);
+    if (data.cache && readRuleCheck(data.cache, ruleCheckKey(data.cache, rule, replay))) continue; // the caller reads it
+    // The Splunk macros replay defines for this rule: the log sources' and its own tuning macro,
+    // all its queries can name (the caller defines every rule's: the same for this rule).
+    const macros = replayMacros({ logsources, rules: [rule] });
     checks.push({ index: i, ...portableRuleCheck(rule, checkRule(rule, replay, macros)) });
   }
 } catch (e) {

@@ -33,6 +33,8 @@ export interface ParallelCheckOptions {
   readonly thisThreadChecks?: boolean;
   /** Where unchanged rules' checks are read from and new ones kept (check-cache.ts); none by default. */
   readonly cache?: RuleCheckCache;
+  /** Workers startCheckWorkers started on the catalog's rule files while the catalog loaded. */
+  readonly started?: StartedChecks;
 }
 
 export interface ParallelCheckResult {
@@ -49,13 +51,15 @@ export interface ParallelCheckResult {
 /** What a worker is given. */
 export interface CheckWorkerData {
   readonly root: string;
-  /** The files of the rules to check, absolute, in the catalog's order. */
+  /** The catalog's rule files, absolute, in its order. */
   readonly files: readonly string[];
+  /** The places in `files` of the rules to check, taken in turn through `next` (default: every rule). */
+  readonly pending?: readonly number[];
   readonly targets?: readonly TargetName[];
   readonly packaging?: boolean;
-  /** The Splunk macros replay defines (replayMacros of the whole catalog). */
-  readonly macros: ReadonlyArray<readonly [string, string]>;
-  /** Int32 [next rule index], shared by every thread. */
+  /** Rules whose check is in this cache are left to the caller, who reads it. */
+  readonly cache?: RuleCheckCache;
+  /** Int32 [next place in `pending`], shared by every thread. */
   readonly next: SharedArrayBuffer;
 }
 
@@ -78,12 +82,43 @@ export function checkThreads(rules: number, options: Pick<ParallelCheckOptions, 
   return Math.max(1, Math.min(threads, rules));
 }
 
+/** Worker threads checking a catalog's rules, started by startCheckWorkers before it was loaded. */
+export interface StartedChecks {
+  readonly files: readonly string[];
+  readonly next: Int32Array;
+  readonly workers: readonly CheckWorker[];
+  /** Stops the workers (the catalog did not load). */
+  stop(): void;
+}
+
+/**
+ * Starts checking the rules in `files` (the catalog's rule files, absolute, in its order:
+ * findRuleFiles) on worker threads before the catalog is loaded, when they are many enough to
+ * need workers: a worker loads each rule it takes itself, so the caller's loading the catalog
+ * (a few seconds for a thousand rules) and the checks run side by side. Pass the result to
+ * checkGeneratedQueriesInParallel, or stop() it if the catalog has errors. Rules whose check is
+ * in the cache are left alone.
+ */
+export function startCheckWorkers(root: string, files: readonly string[], options: ParallelCheckOptions = {}): StartedChecks | undefined {
+  const threads = checkThreads(files.length, options);
+  if (threads < 2) return undefined;
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  const workers = Array.from({ length: threads - 1 }, () => startWorker({ root, files, ...workerOptions(options), next: next.buffer as SharedArrayBuffer }));
+  return { files, next, workers, stop: () => workers.forEach((w) => void w.stop()) };
+}
+
+const workerOptions = (options: ParallelCheckOptions) => ({
+  ...(options.targets ? { targets: options.targets } : {}),
+  packaging: options.packaging === true,
+  ...(options.cache ? { cache: options.cache } : {}),
+});
+
 export async function checkGeneratedQueriesInParallel(catalog: Catalog, options: ParallelCheckOptions = {}): Promise<ParallelCheckResult> {
   const rules = catalog.rules;
   const replay = { engines: replayEngines(), ...(options.targets ? { targets: options.targets } : {}), packaging: options.packaging === true };
   const macros = replayMacros(catalog);
   const checks: Array<RuleCheck | undefined> = new Array(rules.length);
-  // Unchanged rules' checks from the cache; the others (`pending`, by index) are checked now.
+  // Unchanged rules' checks from the cache; the others are checked now.
   const { cache } = options;
   const keys = cache && rules.map((rule) => ruleCheckKey(cache, rule, replay));
   if (cache && keys) {
@@ -92,18 +127,26 @@ export async function checkGeneratedQueriesInParallel(catalog: Catalog, options:
       if (stored) checks[i] = ruleCheckOf(rule, stored);
     });
   }
-  const pending = rules.flatMap((_, i) => (checks[i] ? [] : [i]));
-  const threads = checkThreads(pending.length, options);
-  const next = new Int32Array(new SharedArrayBuffer(4));
-
-  const workers = threads > 1
-    ? Array.from({ length: threads - 1 }, () => startWorker({ root: catalog.root, files: pending.map((i) => resolve(catalog.root, rules[i]!.file)), ...(options.targets ? { targets: options.targets } : {}), packaging: options.packaging === true, macros: [...macros], next: next.buffer as SharedArrayBuffer }))
-    : [];
+  const fromCache = new Set(rules.flatMap((_, i) => (checks[i] ? [i] : [])));
+  const files = rules.map((r) => resolve(catalog.root, r.file));
+  // Workers started early took rules from every file; they must be the catalog's, in order.
+  let started = options.started;
+  if (started && (started.files.length !== files.length || started.files.some((f, i) => f !== files[i]))) {
+    started.stop();
+    started = undefined;
+  }
+  const pending = started ? undefined : rules.flatMap((_, i) => (checks[i] ? [] : [i]));
+  const next = started?.next ?? new Int32Array(new SharedArrayBuffer(4));
+  const workers = started?.workers ?? Array.from({ length: checkThreads(pending!.length, options) - 1 }, () => startWorker({ root: catalog.root, files, pending: pending!, ...workerOptions(options), next: next.buffer as SharedArrayBuffer }));
+  const count = pending ? pending.length : rules.length;
   // This thread takes rules as the workers do; a rule a worker could not check is checked here
   // afterwards (so an error it raises is raised here, as checkGeneratedQueries would).
   if (options.thisThreadChecks !== false || !workers.length) {
     try {
-      for (let k = Atomics.add(next, 0, 1); k < pending.length; k = Atomics.add(next, 0, 1)) checks[pending[k]!] = checkRule(rules[pending[k]!]!, replay, macros);
+      for (let k = Atomics.add(next, 0, 1); k < count; k = Atomics.add(next, 0, 1)) {
+        const i = pending ? pending[k]! : k;
+        checks[i] ??= checkRule(rules[i]!, replay, macros);
+      }
     } catch (e) {
       // What checkGeneratedQueries would throw: the workers' work is moot.
       for (const worker of workers) void worker.stop();
@@ -112,24 +155,40 @@ export async function checkGeneratedQueriesInParallel(catalog: Catalog, options:
   }
   let byWorkers = 0;
   for (const report of await Promise.all(workers.map((w) => w.report))) {
-    byWorkers += report.checks.length;
-    for (const sent of report.checks) checks[pending[sent.index]!] = ruleCheckOf(rules[pending[sent.index]!]!, sent);
+    for (const sent of report.checks) {
+      if (fromCache.has(sent.index)) continue; // in the cache by the time this thread read it
+      checks[sent.index] = ruleCheckOf(rules[sent.index]!, sent);
+      byWorkers++;
+    }
   }
   const done = checks.map((check, i) => check ?? checkRule(rules[i]!, replay, macros));
   for (const check of done) if (check.customDetection) keepCustomDetectionAhead(check.customDetection);
-  if (cache && keys) storeRuleChecks(cache, pending.map((i) => [keys[i]!, portableRuleCheck(rules[i]!, done[i]!)] as const));
-  return { diagnostics: reported(done.map((c) => c.diagnostics)), outcomes: done.flatMap((c) => c.outcomes), ruleMs: done.map((c) => c.ms), byWorkers, fromCache: rules.length - pending.length };
+  if (cache && keys) storeRuleChecks(cache, rules.flatMap((rule, i) => (fromCache.has(i) ? [] : [[keys[i]!, portableRuleCheck(rule, done[i]!)] as const])));
+  return { diagnostics: reported(done.map((c) => c.diagnostics)), outcomes: done.flatMap((c) => c.outcomes), ruleMs: done.map((c) => c.ms), byWorkers, fromCache: fromCache.size };
 }
 
+interface CheckWorker {
+  readonly report: Promise<CheckWorkerReport>;
+  stop(): Promise<number>;
+}
+
+/** Defined (as the URL of the worker's own bundle) when this module runs from bin/cli-loader.js's bundle. */
+declare const DETC_CHECK_WORKER_BUNDLE: string | undefined;
+
 /**
- * A worker running generators/parallel-checks-worker.ts through tsx (as bin/detc.js runs the
- * CLI), resolving to its report; a worker that dies reports nothing, and its rules are checked here.
+ * A worker running generators/parallel-checks-worker.ts, resolving to its report; a worker that
+ * dies reports nothing, and its rules are checked here. From the CLI's bundle, the worker runs
+ * its own bundle (bin/cli-loader.js); from the sources, the source through tsx.
  */
-function startWorker(data: CheckWorkerData): { report: Promise<CheckWorkerReport>; stop: () => Promise<number> } {
-  const require = createRequire(import.meta.url);
-  const tsx = pathToFileURL(require.resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  const entry = pathToFileURL(resolve(fileURLToPath(new URL('.', import.meta.url)), 'parallel-checks-worker.ts')).href;
-  const worker = new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`, { eval: true, workerData: data });
+function startWorker(data: CheckWorkerData): CheckWorker {
+  let worker: Worker;
+  if (typeof DETC_CHECK_WORKER_BUNDLE === 'string') worker = new Worker(new URL(DETC_CHECK_WORKER_BUNDLE), { workerData: data });
+  else {
+    const require = createRequire(import.meta.url);
+    const tsx = pathToFileURL(require.resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+    const entry = pathToFileURL(resolve(fileURLToPath(new URL('.', import.meta.url)), 'parallel-checks-worker.ts')).href;
+    worker = new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`, { eval: true, workerData: data });
+  }
   const report = new Promise<CheckWorkerReport>((done) => {
     let report: CheckWorkerReport = { checks: [] };
     worker.once('message', (message: CheckWorkerReport) => (report = message));

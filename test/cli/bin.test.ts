@@ -1,15 +1,23 @@
 // bin/detc.js runs the CLI from a bundle of the sources (bin/cli-loader.js) when it can: the
 // bundle must behave as the sources do, and be made again when a source changes.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, statSync, symlinkSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectPath } from '../../generators/paths.ts';
+import { writeSyntheticContent } from '../bench/content-build.ts';
+import { loadCatalog } from '../../generators/catalog.ts';
+import type { CheckWorkerReport } from '../../generators/parallel-checks.ts';
+import { checkRule, portableRuleCheck, type PortableRuleCheck } from '../../generators/query-validation.ts';
+import { replayEngines } from '../../generators/replay/engines.ts';
+import { replayMacros } from '../../generators/replay/harness.ts';
 
 function detc(root: string, args: readonly string[], bundled: boolean) {
   const env = { ...process.env };
-  if (bundled) delete env.DETC_NO_CACHE;
+  // Caches on for the bundle (DETC_NO_CACHE turns it off too), in a folder of the test's own.
+  if (bundled) (delete env.DETC_NO_CACHE, (env.DETC_CACHE_DIR = mkdtempSync(join(tmpdir(), 'detc-bin-cache-'))));
   else env.DETC_NO_CACHE = '1';
   const child = spawnSync(process.execPath, [join(root, 'bin/detc.js'), ...args], { cwd: projectPath(), encoding: 'utf8', env });
   return { code: child.status, out: child.stdout, err: child.stderr };
@@ -22,6 +30,38 @@ describe('bin/detc.js', () => {
       expect(detc(root, args, true), args.join(' ')).toEqual(detc(root, args, false));
     }
     expect(readdirSync(projectPath('node_modules/.cache/detc')).filter((f) => f.startsWith('cli-')).length).toBeGreaterThan(0);
+  });
+
+  it('runs the worker threads of `detc test` on content of 100 rules or more from their own bundle, with the same report', () => {
+    const content = writeSyntheticContent(100, 13);
+    const args = ['--root', content, 'test', '--reporter', 'junit'];
+    const bundled = detc(projectPath(), args, true);
+    const sources = detc(projectPath(), args, false);
+    // JUnit's times differ from run to run; everything else is the same.
+    const untimed = (out: string) => out.replace(/ (time|timestamp)="[^"]*"/g, '');
+    expect(untimed(bundled.out)).toBe(untimed(sources.out));
+    expect({ ...bundled, out: '' }).toEqual({ ...sources, out: '' });
+    expect(bundled.out.match(/<testcase /g)!.length).toBeGreaterThan(1000);
+  }, 120_000);
+
+  it('has a worker bundle that checks a rule as the sources do', async () => {
+    expect(detc(projectPath(), ['--version'], true).code).toBe(0);
+    const cache = projectPath('node_modules/.cache/detc');
+    const [newest] = readdirSync(cache).filter((f) => /^checks-worker-.*\.mjs$/.test(f)).sort((a, b) => statSync(join(cache, b)).mtimeMs - statSync(join(cache, a)).mtimeMs);
+    const rule = projectPath('detections/spray/pop-imap-password-spray.yml');
+    const data = { root: projectPath(), files: [rule], next: new SharedArrayBuffer(4), packaging: false };
+    const report = await new Promise<CheckWorkerReport>((done, fail) => {
+      const worker = new Worker(join(cache, newest!), { workerData: data });
+      worker.once('message', done);
+      worker.once('error', fail);
+    });
+    expect(report.error).toBeUndefined();
+    const catalog = loadCatalog(projectPath(), [rule]);
+    const here = checkRule(catalog.rules[0]!, { engines: replayEngines() }, replayMacros(catalog));
+    // The same check but for its times.
+    const untimed = (c: PortableRuleCheck) => ({ ...c, ms: 0, outcomes: c.outcomes.map((o) => ({ ...o, durationMs: 0 })) });
+    expect(report.checks.map(({ index, ...c }) => [index, untimed(c)])).toEqual([[0, untimed(portableRuleCheck(catalog.rules[0]!, here))]]);
+    expect(here.outcomes.length).toBeGreaterThan(10);
   });
 
   it('bundles again when a source changes', () => {
