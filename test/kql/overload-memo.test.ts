@@ -21,7 +21,7 @@ function analysis(text: string, tables: readonly KqlTableSchema[]): string {
   const nodes: string[] = [];
   const walk = (node: KqlSyntaxNode, depth: number): void => {
     const symbol = node.symbol;
-    nodes.push(`${' '.repeat(depth)}${node.kind} ${node.start} ${JSON.stringify(node.resultType ?? null)} ${symbol ? `${symbol.kind}:${symbol.name}:${JSON.stringify(symbol.type ?? null)}` : ''}`);
+    nodes.push(`${' '.repeat(depth)}${node.kind} ${node.start} ${node.line}:${node.col} ${node.isToken ? JSON.stringify(node.text) : ''} ${JSON.stringify(node.resultType ?? null)} ${symbol ? `${symbol.kind}:${symbol.name}:${JSON.stringify(symbol.type ?? null)}` : ''}`);
     for (const child of node.children) walk(child, depth + 1);
   };
   walk(tree.root, 0);
