@@ -14,7 +14,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SOURCES = join(ROOT, 'generators');
 const CACHE = join(ROOT, 'node_modules', '.cache', 'detc');
 /** Bump when what goes into a bundle changes other than by the sources (the build options below). */
-const FORMAT = 2;
+const FORMAT = 3;
 
 /** The CLI's `main`. */
 export async function loadCli() {
@@ -58,7 +58,6 @@ async function bundledCli() {
     format: 'esm',
     target: 'node20',
     packages: 'external',
-    keepNames: true,
     logLevel: 'silent',
     plugins: [ownUrls],
   };
