@@ -98,6 +98,15 @@ export function storeRuleChecks(cache: RuleCheckCache, checks: ReadonlyArray<rea
   }
 }
 
+/** How many checks the cache holds (of any content and options). */
+export function storedRuleChecks(cache: RuleCheckCache): number {
+  try {
+    return readdirSync(cache.dir).filter((f) => f.endsWith('.check')).length;
+  } catch {
+    return 0;
+  }
+}
+
 const entryFile = (cache: RuleCheckCache, key: string): string => join(cache.dir, `${key}.check`);
 
 function prune(dir: string): void {

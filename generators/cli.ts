@@ -17,7 +17,7 @@ import { runRuleOnExport } from './rule-runs.ts';
 import { runQueryFile } from './query-runs.ts';
 import type { ResultRow } from './ir/evaluator.ts';
 import { checkGeneratedQueriesInParallel, startCheckWorkers, type ParallelCheckOptions } from './parallel-checks.ts';
-import { ruleCheckCache } from './check-cache.ts';
+import { ruleCheckCache, storedRuleChecks } from './check-cache.ts';
 import { validateGeneratedQueries } from './query-validation.ts';
 import { validateQueryFile } from './query-files.ts';
 import { connectionFromEnv } from './splunk-rest/client.ts';
@@ -58,7 +58,9 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
     const files = findRuleFiles(root(), paths);
     const cache = ruleCheckCache(root());
     const withCache = { ...options, ...(cache ? { cache } : {}) };
-    const started = files.length ? startCheckWorkers(root(), files, withCache) : undefined;
+    // Unless the cache may well hold every rule's check already (then workers would only load
+    // rules to find them there), workers start now.
+    const started = files.length && !(cache && storedRuleChecks(cache) >= files.length) ? startCheckWorkers(root(), files, withCache) : undefined;
     let catalog: Catalog;
     try {
       catalog = load(paths);

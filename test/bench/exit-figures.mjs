@@ -2,10 +2,14 @@
 // at exit, prints its figures as the last line of stderr — wall time from the process's start,
 // CPU time of all its threads and its peak RSS (worker threads included) — so that the run timed
 // is exactly the command a user types, with nothing of the benchmark's own loaded into it.
+// Worker threads load it too (they inherit --import): only the main thread reports.
 import { performance } from 'node:perf_hooks';
+import { isMainThread } from 'node:worker_threads';
 
-process.on('exit', () => {
-  const usage = process.resourceUsage();
-  const figures = { ms: performance.now(), cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, peakRssMb: usage.maxRSS / 1024 };
-  process.stderr.write(`\nDETC_BENCH_FIGURES ${JSON.stringify(figures)}\n`);
-});
+if (isMainThread) {
+  process.on('exit', () => {
+    const usage = process.resourceUsage();
+    const figures = { ms: performance.now(), cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, peakRssMb: usage.maxRSS / 1024 };
+    process.stderr.write(`\nDETC_BENCH_FIGURES ${JSON.stringify(figures)}\n`);
+  });
+}

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadCatalog, type CompiledRule } from '../../generators/catalog.ts';
 import { projectPath } from '../../generators/paths.ts';
+import { timedDetc } from './timed-detc.ts';
 import { toCanonicalRows } from '../../generators/replay/canonical-rows.ts';
 import { render, type RenderedQuery } from '../../generators/targets/index.ts';
 import { writeSignIns } from './signin-generator.ts';
@@ -71,12 +72,8 @@ function inChild(engine: 'node' | 'spl' | 'kql', file: string): EngineFigures {
  */
 function detcRun(query: { file: string; rendered: RenderedQuery; columns: CompiledRule['query']['columns'] }, file: string, withNow: boolean, cacheDir: string): EngineFigures {
   const args = ['run', query.file, '--events', file, ...(withNow ? ['--now', END.toISOString()] : []), '--format', 'json'];
-  const child = spawnSync(process.execPath, ['--import', projectPath('test/bench/exit-figures.mjs'), projectPath('bin/detc.js'), ...args], {
-    cwd: projectPath(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, DETC_CACHE_DIR: cacheDir },
-  });
-  if (child.status !== 0) throw new Error(`detc ${args.join(' ')} failed:\n${child.stderr}`);
-  const figures = JSON.parse(/DETC_BENCH_FIGURES (.*)/.exec(child.stderr)![1]!) as Omit<EngineFigures, 'rows'>;
-  return { ...figures, rows: toSprayRows(toCanonicalRows(JSON.parse(child.stdout) as Record<string, unknown>[], query.rendered, query.columns)) };
+  const { ms, cpuMs, peakRssMb, out } = timedDetc(args, { env: { DETC_CACHE_DIR: cacheDir } });
+  return { ms, cpuMs, peakRssMb, rows: toSprayRows(toCanonicalRows(JSON.parse(out) as Record<string, unknown>[], query.rendered, query.columns)) };
 }
 
 async function measure<T>(run: () => Promise<T>): Promise<{ result: T; ms: number }> {

@@ -5,10 +5,10 @@
 // target's generated query on our engine for it, each compared with the rule's rows; exit 0
 // only if all agree). The first and the third must print the same rows (the second's window
 // ends one second after the latest event, not at --now, so its rows may differ).
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectPath } from '../../generators/paths.ts';
+import { timedDetc } from './timed-detc.ts';
 import { writeSignIns } from './signin-generator.ts';
 
 const COUNT = Number(process.env.DETC_BENCH_EVENTS ?? 1_000_000);
@@ -24,12 +24,10 @@ interface RunFigures {
   readonly peakRssMb: number;
 }
 
-/** `detc <args>` exactly as a user types it (bin/detc.js), its figures printed at exit (exit-figures.mjs). */
+/** `detc <args>` as a user types it; exit 1 (targets disagreeing) is a figure too. */
 function detc(args: readonly string[]): RunFigures {
-  const child = spawnSync(process.execPath, ['--import', projectPath('test/bench/exit-figures.mjs'), projectPath('bin/detc.js'), ...args], { cwd: projectPath(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  const figures = /DETC_BENCH_FIGURES (.*)/.exec(child.stderr);
-  if (!figures || (child.status !== 0 && child.status !== 1)) throw new Error(`detc ${args.join(' ')} failed:\n${child.stderr}`);
-  return { ...(JSON.parse(figures[1]!) as Pick<RunFigures, 'ms' | 'cpuMs' | 'peakRssMb'>), code: child.status, rows: JSON.parse(child.stdout) as unknown[], err: child.stderr };
+  const { ms, cpuMs, peakRssMb, code, out, err } = timedDetc(args, { codes: [0, 1] });
+  return { ms, cpuMs, peakRssMb, code, rows: JSON.parse(out) as unknown[], err };
 }
 
 export async function benchRuleRun(): Promise<Record<string, string>> {

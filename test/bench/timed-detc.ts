@@ -1,0 +1,24 @@
+// `detc <args>` exactly as a user types it (bin/detc.js), in a process of its own that prints its
+// figures at exit (exit-figures.mjs): what every benchmark of a CLI command times.
+import { spawnSync } from 'node:child_process';
+import { projectPath } from '../../generators/paths.ts';
+
+export interface TimedDetc {
+  /** Wall time from the process's start to its exit, CPU time of all its threads, peak RSS. */
+  readonly ms: number;
+  readonly cpuMs: number;
+  readonly peakRssMb: number;
+  readonly code: number | null;
+  readonly out: string;
+  readonly err: string;
+}
+
+/** Runs `detc <args>`; a run that exits with a code not in `codes` (default: 0) throws with its stderr. */
+export function timedDetc(args: readonly string[], options: { env?: NodeJS.ProcessEnv; codes?: readonly number[] } = {}): TimedDetc {
+  const child = spawnSync(process.execPath, ['--import', projectPath('test/bench/exit-figures.mjs'), projectPath('bin/detc.js'), ...args], {
+    cwd: projectPath(), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, ...options.env },
+  });
+  const figures = /DETC_BENCH_FIGURES (.*)\n*$/.exec(child.stderr);
+  if (!figures || !(options.codes ?? [0]).includes(child.status ?? -1)) throw new Error(`detc ${args.join(' ')} exited ${child.status}:\n${child.stderr.slice(0, 4000)}`);
+  return { ...(JSON.parse(figures[1]!) as Pick<TimedDetc, 'ms' | 'cpuMs' | 'peakRssMb'>), code: child.status, out: child.stdout, err: child.stderr };
+}
