@@ -4,6 +4,8 @@
 // Everything .NET-shaped (`$ctorN` overloads, `Count`/`getItem` lists, `{ v }` out-parameters)
 // stays in this file.
 import { createRequire } from 'node:module';
+import { detcCacheDir } from '../cache-dir.ts';
+import { requireWithCodeCache } from '../code-cache.ts';
 
 export interface KqlColumnSchema {
   readonly name: string;
@@ -113,8 +115,10 @@ function kustoLanguage(): KustoLanguage {
     // The package's minified builds: the same Bridge.NET output as its main files, but V8 holds
     // 4 MB of source instead of 16 MB, so the load is ≈0.1 s faster and ≈60–110 MB smaller
     // (RSS after the first analysis: 156 MB against 218 MB).
-    require('@kusto/language-service-next/bridge.min.js'); // defines the Bridge.NET runtime globals
-    require('@kusto/language-service-next/Kusto.Language.Bridge.min.js'); // defines globalThis.Kusto
+    // Through V8's code cache (code-cache.ts): ≈ 0.1 s less for every process or thread that loads them.
+    const codeCache = detcCacheDir('v8-code');
+    requireWithCodeCache(require.resolve('@kusto/language-service-next/bridge.min.js'), codeCache); // defines the Bridge.NET runtime globals
+    requireWithCodeCache(require.resolve('@kusto/language-service-next/Kusto.Language.Bridge.min.js'), codeCache); // defines globalThis.Kusto
     language = (globalThis as unknown as { Kusto: { Language: KustoLanguage } }).Kusto.Language;
     memoiseOperatorOverloads(language);
     skipUnusedQueryGrammar(language);
