@@ -42,8 +42,9 @@ function sourceFiles(dir, found = []) {
 
 async function bundledCli() {
   const require = createRequire(createRequire(import.meta.url).resolve('tsx/package.json'));
-  const esbuild = require('esbuild');
-  const hash = createHash('sha256').update(`${FORMAT} ${esbuild.version} ${process.version}\n`);
+  // esbuild's version from its package.json: loading esbuild itself is needed only to bundle.
+  const esbuildVersion = JSON.parse(readFileSync(require.resolve('esbuild/package.json'), 'utf8')).version;
+  const hash = createHash('sha256').update(`${FORMAT} ${esbuildVersion} ${process.version}\n`);
   for (const file of sourceFiles(SOURCES).sort()) hash.update(`${file}\n`).update(readFileSync(file));
   // Named for this copy of the project (node_modules may be shared), then for its sources. The
   // worker threads of `detc build` and `detc test` run a bundle of their own, named alike.
@@ -52,6 +53,7 @@ async function bundledCli() {
   const worker = join(CACHE, `checks-worker-${named}`);
   if (statSync(bundle, { throwIfNoEntry: false }) && statSync(worker, { throwIfNoEntry: false })) return bundle;
   mkdirSync(CACHE, { recursive: true });
+  const esbuild = require('esbuild');
   const options = {
     bundle: true,
     platform: 'node',
