@@ -4,9 +4,9 @@
 // every `detc test`), so a compiled validator is kept as ajv's standalone code (the same
 // validating function, as a module) in validators/ of detc's cache folder (cache-dir.ts;
 // DETC_NO_CACHE=1 turns it off), named for the schema, ajv's version and the options: loading it
-// takes ≈ 1–2 ms. One that cannot be read or run is compiled again.
+// takes ≈ 1–2 ms. One that cannot be read or run is compiled again; the newest 20 are kept.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
@@ -53,6 +53,7 @@ export function compileSchema(schema: object, cacheDir: string | undefined = det
     mkdirSync(cacheDir, { recursive: true });
     writeFileSync(`${file}.${process.pid}.partial`, code);
     renameSync(`${file}.${process.pid}.partial`, file); // whole or not at all
+    prune(cacheDir);
   } catch {
     // A read-only or full disk: compiled each time.
   }
@@ -62,6 +63,16 @@ export function compileSchema(schema: object, cacheDir: string | undefined = det
 export function validateAgainstSchema(validate: ValidateFunction, doc: YamlDocument): Diagnostic[] {
   if (validate(doc.data)) return [];
   return explainErrors(validate.errors ?? [], doc);
+}
+
+/** Validators of schemas edited since are never read again: the newest MAX_VALIDATORS are kept. */
+const MAX_VALIDATORS = 20;
+
+function prune(dir: string): void {
+  const kept = readdirSync(dir).filter((f) => f.endsWith('.cjs'));
+  if (kept.length <= MAX_VALIDATORS) return;
+  const aged = kept.map((f) => ({ f, at: statSync(join(dir, f)).mtimeMs })).sort((a, b) => a.at - b.at);
+  for (const { f } of aged.slice(0, kept.length - MAX_VALIDATORS)) rmSync(join(dir, f), { force: true });
 }
 
 const pathOf = (instancePath: string): string[] =>

@@ -58,4 +58,12 @@ describe('schema validators from the cache', () => {
     expect(validate({})).toBe(false);
     expect(readFileSync(join(dir, file!), 'utf8')).toMatch(/^"use strict";/);
   });
+
+  it('keeps the newest 20 validators (those of schemas edited since are never read again)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'detc-validators-'));
+    const schema = schemaFile('logsource.schema.json') as { description?: string };
+    for (let edit = 0; edit < 23; edit++) compileSchema({ ...schema, description: `edit ${edit}` }, dir);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.cjs'))).toHaveLength(20);
+    expect(readdirSync(dir).filter((f) => !f.endsWith('.cjs'))).toEqual([]);
+  });
 });
