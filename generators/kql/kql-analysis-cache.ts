@@ -1,5 +1,5 @@
 // Kusto's analysis of a query, kept on disk between runs of `detc run <query>.kql`: loading
-// Kusto's language service and its first analysis cost ≈0.8 s and ≈70 MB, every run, for the
+// Kusto's language service and its first analysis cost ≈0.5 s and ≈70 MB, every run, for the
 // same query text. An entry is a tree snapshot (tree-snapshot.ts) under a key made of all that
 // decides the analysis: the text, the tables, Kusto's version, the snapshot format and the code
 // that reads Kusto's tree (language-service.ts, tree-snapshot.ts). An entry that is missing,
