@@ -8,7 +8,7 @@ import { loadCatalog, type Catalog, findRuleFiles } from './catalog.ts';
 import { loadLogSources } from './logsources/loader.ts';
 import { error, formatDiagnostic, hasErrors, InputError, type Diagnostic } from './diagnostics.ts';
 import { buildDistFiles } from './build.ts';
-import { staleFiles, writeDist } from './dist-writer.ts';
+import { distUpToDate, staleFiles, writeDist } from './dist-writer.ts';
 import { replayEngines } from './replay/engines.ts';
 import { formatReport, REPORTERS, type ReporterName } from './replay/reporters.ts';
 import { formatCoverage, ruleCoverage } from './replay/coverage.ts';
@@ -130,6 +130,7 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
         } else io.out(`dist/ is up to date (${files.size} files)\n`);
         return;
       }
+      if (distUpToDate(dist, files)) return void io.out(`built ${catalog.rules.length} rules → dist/ (${files.size} files, all as they were: none rewritten)\n`);
       writeDist(dist, files);
       io.out(`built ${catalog.rules.length} rules → dist/ (${files.size} files)\n`);
     });

@@ -26,6 +26,19 @@ export function writeDist(distDir: string, files: DistFiles): void {
   }
 }
 
+/**
+ * Whether dist/ holds exactly `files` (archives of `detc package` aside, as staleFiles): a build
+ * that would change nothing leaves dist/ alone — no file rewritten, no modification time moved.
+ * Stops at the first difference.
+ */
+export function distUpToDate(distDir: string, files: DistFiles): boolean {
+  if (!existsSync(distDir)) return false;
+  const onDisk = listFiles(distDir).filter((f) => !/^[^/]+\.tgz$/.test(f));
+  if (onDisk.length !== files.size || onDisk.some((f) => !files.has(f))) return false;
+  for (const [path, content] of files) if (readFileSync(join(distDir, path), 'utf8') !== content) return false;
+  return true;
+}
+
 /** Files that differ between what a build would write and what dist/ holds. */
 export function staleFiles(distDir: string, files: DistFiles): string[] {
   const onDisk = new Set(existsSync(distDir) ? listFiles(distDir) : []);

@@ -1,6 +1,6 @@
 // Every user error: one clear `file:line:col: message`, exit code 2, no stack trace, and
 // dist/ left exactly as it was.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeWorkspace, runCli, VALID_RULE } from '../workspace.ts';
@@ -173,5 +173,26 @@ describe('usage', () => {
     const stale = await runCli(root, 'build', '--check');
     expect(stale.code).toBe(1);
     expect(stale.err).toMatch(/dist\/splunk\/sample-rule\.spl \(differs\)/);
+  });
+
+  it('a build that would change nothing leaves dist/ alone; any difference (a file edited, added or gone) is written anew', async () => {
+    const root = makeWorkspace({ [RULE]: VALID_RULE });
+    expect((await runCli(root, 'build')).code).toBe(0);
+    const file = join(root, 'dist/splunk/sample-rule.spl');
+    const built = readFileSync(file, 'utf8');
+    const long = new Date('2020-01-01T00:00:00Z');
+    utimesSync(file, long, long);
+    const again = await runCli(root, 'build');
+    expect(again.code).toBe(0);
+    expect(again.out).toMatch(/all as they were: none rewritten/);
+    expect(statSync(file).mtime).toEqual(long);
+    for (const change of [() => writeFileSync(file, 'edited by hand\n'), () => writeFileSync(join(root, 'dist/extra.txt'), 'x'), () => rmSync(file)]) {
+      change();
+      const rebuilt = await runCli(root, 'build');
+      expect(rebuilt.out).not.toMatch(/none rewritten/);
+      expect(readFileSync(file, 'utf8')).toBe(built);
+      expect(existsSync(join(root, 'dist/extra.txt'))).toBe(false);
+      expect((await runCli(root, 'build', '--check')).code).toBe(0);
+    }
   });
 });
