@@ -3,6 +3,7 @@
 // "billion laughs" file fails fast, and a cap on file size.
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { error, type Diagnostic, type SourceLocation } from '../diagnostics.ts';
+import { keepYamlData, storedYamlData } from './yaml-data-cache.ts';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 const MAX_ALIASES = 50;
@@ -18,11 +19,27 @@ export interface YamlDocument {
   locate(path: DataPath, options?: { key?: boolean; offset?: number }): SourceLocation;
 }
 
+/**
+ * The document of `text` (shown as `file` in messages). A text parsed before without any
+ * problem gives its data from yaml-data-cache.ts, and is parsed again only if asked where a
+ * part of it is (for a problem found later).
+ */
 export function parseYamlDocument(file: string, text: string): { doc?: YamlDocument; diagnostics: Diagnostic[] } {
-  const atStart = { file, line: 1, col: 1 };
   if (Buffer.byteLength(text, 'utf8') > MAX_FILE_BYTES) {
-    return { diagnostics: [error(atStart, `file is larger than ${MAX_FILE_BYTES / 1024} KiB; split it`)] };
+    return { diagnostics: [error({ file, line: 1, col: 1 }, `file is larger than ${MAX_FILE_BYTES / 1024} KiB; split it`)] };
   }
+  const stored = storedYamlData(text);
+  if (stored) {
+    let parsed: YamlDocument | undefined;
+    return { doc: { file, text, data: stored.data, locate: (path, options) => (parsed ??= parseText(file, text).doc!).locate(path, options) }, diagnostics: [] };
+  }
+  const parsed = parseText(file, text);
+  if (parsed.doc) keepYamlData(text, parsed.doc.data);
+  return parsed;
+}
+
+function parseText(file: string, text: string): { doc?: YamlDocument; diagnostics: Diagnostic[] } {
+  const atStart = { file, line: 1, col: 1 };
   const lineCounter = new LineCounter();
   const document = parseDocument(text, {
     lineCounter,
