@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { projectPath } from '../../generators/paths.ts';
+import { projectPath } from '../generators/paths.ts';
 
 /** A process of its own loading Kusto (through tsx), saying how, and what it makes of a query. */
 function loadKusto(env: NodeJS.ProcessEnv): { use: string; diagnostics: unknown } {
