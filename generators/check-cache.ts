@@ -9,17 +9,17 @@
 // - the replay options (targets, packaging);
 // - the code: every file under generators/, the installed versions of detc's dependencies
 //   (Kusto's language service among them), and Node's version.
-// Entries are what v8.serialize makes of them (as a worker thread sends a check), behind a
-// SHA-256 of the rest: one that is missing, torn or of another key is checked again.
+// Entries are what v8.serialize makes of them (as a worker thread sends a check), checksummed
+// (cache-dir.ts): one that is missing, torn or of another key is checked again.
 //
 // Where: rule-checks/ in detc's cache folder (cache-dir.ts); DETC_NO_CACHE=1 turns it off.
 // At most MAX_ENTRIES entries are kept (the least recently used go).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, utimesSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
-import { detcCacheDir } from './cache-dir.ts';
+import { checkedBody, detcCacheDir, keepNewest, withChecksum, writeWhole } from './cache-dir.ts';
 import type { CompiledRule } from './catalog.ts';
 import type { TargetName } from './logsources/types.ts';
 import { PROJECT_ROOT } from './paths.ts';
@@ -67,9 +67,8 @@ export function ruleCheckKey(cache: RuleCheckCache, rule: CompiledRule, options:
 export function readRuleCheck(cache: RuleCheckCache, key: string): PortableRuleCheck | undefined {
   const file = entryFile(cache, key);
   try {
-    const stored = readFileSync(file);
-    const body = stored.subarray(32);
-    if (stored.length < 32 || !createHash('sha256').update(body).digest().equals(stored.subarray(0, 32))) return undefined;
+    const body = checkedBody(readFileSync(file));
+    if (!body) return undefined;
     const entry = deserialize(body) as { key?: unknown; check?: PortableRuleCheck };
     if (entry.key !== key || !entry.check) return undefined;
     const now = new Date();
@@ -84,15 +83,8 @@ export function readRuleCheck(cache: RuleCheckCache, key: string): PortableRuleC
 export function storeRuleChecks(cache: RuleCheckCache, checks: ReadonlyArray<readonly [key: string, check: PortableRuleCheck]>): void {
   if (!checks.length) return;
   try {
-    mkdirSync(cache.dir, { recursive: true });
-    for (const [key, check] of checks) {
-      const body = serialize({ key, check });
-      const file = entryFile(cache, key);
-      const partial = `${file}.${process.pid}.partial`;
-      writeFileSync(partial, Buffer.concat([createHash('sha256').update(body).digest(), body]));
-      renameSync(partial, file); // whole or not at all, for a run reading it at the same time
-    }
-    prune(cache.dir);
+    for (const [key, check] of checks) writeWhole(entryFile(cache, key), withChecksum(serialize({ key, check })));
+    keepNewest(cache.dir, '.check', MAX_ENTRIES);
   } catch {
     // Read-only or full disk: the checks were made; they are only not kept.
   }
@@ -108,13 +100,6 @@ export function storedRuleChecks(cache: RuleCheckCache): number {
 }
 
 const entryFile = (cache: RuleCheckCache, key: string): string => join(cache.dir, `${key}.check`);
-
-function prune(dir: string): void {
-  const entries = readdirSync(dir).filter((f) => f.endsWith('.check'));
-  if (entries.length <= MAX_ENTRIES) return;
-  const aged = entries.map((f) => ({ f, at: statSync(join(dir, f)).mtimeMs })).sort((a, b) => a.at - b.at);
-  for (const { f } of aged.slice(0, entries.length - MAX_ENTRIES)) rmSync(join(dir, f), { force: true });
-}
 
 let code: string | undefined;
 

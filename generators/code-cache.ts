@@ -9,10 +9,11 @@
 // architecture, flags); V8 checks it again on use and refuses one that does not fit, and a
 // refused or missing entry is made again. Only the newest entry of each file is kept.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { writeWhole } from './cache-dir.ts';
 
 /** How the last file was loaded: for tests. */
 export type CodeCacheUse = 'used' | 'made' | 'off';
@@ -53,10 +54,7 @@ export function requireWithCodeCache(file: string, dir: string | undefined): unk
 /** Best effort: a cache that cannot be written is no error. */
 function store(script: Script, dir: string, entry: string, prefix: string): void {
   try {
-    mkdirSync(dir, { recursive: true });
-    const partial = `${entry}.${process.pid}.partial`;
-    writeFileSync(partial, script.createCachedData());
-    renameSync(partial, entry); // whole or not at all, for a process reading it at the same time
+    writeWhole(entry, script.createCachedData());
     for (const old of readdirSync(dir)) if (old.startsWith(prefix) && join(dir, old) !== entry && !old.endsWith('.partial')) rmSync(join(dir, old), { force: true });
   } catch {
     // Read-only or full disk: the next load compiles again.

@@ -8,12 +8,12 @@
 // Where: kql-analyses/ in detc's cache folder (cache-dir.ts); DETC_NO_CACHE=1 turns it off.
 // At most MAX_ENTRIES entries are kept (the oldest go).
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { detcCacheDir } from '../cache-dir.ts';
-import { analyzeKqlTree, type KqlAnalysedTree, type KqlTableSchema } from './language-service.ts';
+import { checkedBody, detcCacheDir, keepNewest, withChecksum, writeWhole } from '../cache-dir.ts';
+import type { KqlAnalysedTree, KqlTableSchema } from './language-service.ts';
 import { snapshotTree, treeFromSnapshot, TREE_SNAPSHOT_VERSION, type KqlTreeSnapshot } from './tree-snapshot.ts';
 
 const MAX_ENTRIES = 200;
@@ -45,21 +45,16 @@ function analyserVersion(): string {
 const keyOf = (text: string, tables: readonly KqlTableSchema[]): string =>
   JSON.stringify([analyserVersion(), text, tables.map((t) => [t.name, t.columns.map((c) => [c.name, c.type])])]);
 
-const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
-
-const entryFile = (dir: string, key: string): string => join(dir, `${sha256(key).slice(0, 32)}.json`);
+const entryFile = (dir: string, key: string): string => join(dir, `${createHash('sha256').update(key).digest('hex').slice(0, 32)}.json`);
 
 /** The stored analysis of `text` against `tables`, or undefined (none, or not usable). */
 export function readKqlAnalysis(dir: string | undefined, text: string, tables: readonly KqlTableSchema[]): KqlAnalysedTree | undefined {
   if (!dir) return undefined;
   try {
     const key = keyOf(text, tables);
-    const stored = readFileSync(entryFile(dir, key), 'utf8');
-    // `<sha-256 of the rest>\n<entry JSON>`: a torn or altered file fails the checksum.
-    const newline = stored.indexOf('\n');
-    const body = stored.slice(newline + 1);
-    if (newline !== 64 || stored.slice(0, 64) !== sha256(body)) return undefined;
-    const entry = JSON.parse(body) as Entry;
+    const body = checkedBody(readFileSync(entryFile(dir, key)));
+    if (!body) return undefined;
+    const entry = JSON.parse(body.toString('utf8')) as Entry;
     if (entry.key !== key || entry.snapshot?.text !== text) return undefined;
     return treeFromSnapshot(entry.snapshot);
   } catch {
@@ -72,33 +67,9 @@ export function storeKqlAnalysis(dir: string | undefined, tree: KqlAnalysedTree,
   if (!dir) return;
   try {
     const key = keyOf(tree.text, tables);
-    const body = JSON.stringify({ key, snapshot: snapshotTree(tree) } satisfies Entry);
-    mkdirSync(dir, { recursive: true });
-    const file = entryFile(dir, key);
-    const partial = `${file}.${process.pid}.partial`;
-    writeFileSync(partial, `${sha256(body)}\n${body}`);
-    renameSync(partial, file); // whole or not at all, for a run reading it at the same time
-    prune(dir);
+    writeWhole(entryFile(dir, key), withChecksum(JSON.stringify({ key, snapshot: snapshotTree(tree) } satisfies Entry)));
+    keepNewest(dir, '.json', MAX_ENTRIES);
   } catch {
     // Read-only or full disk, a snapshot Kusto's tree does not allow: run without the cache.
   }
-}
-
-/**
- * Kusto's analysis of `text` against `tables`: from the cache when an earlier run stored it,
- * else made now (loading Kusto) and stored.
- */
-export function cachedKqlAnalysis(dir: string | undefined, text: string, tables: readonly KqlTableSchema[]): KqlAnalysedTree {
-  const stored = readKqlAnalysis(dir, text, tables);
-  if (stored) return stored;
-  const tree = analyzeKqlTree(text, tables);
-  storeKqlAnalysis(dir, tree, tables);
-  return tree;
-}
-
-function prune(dir: string): void {
-  const entries = readdirSync(dir).filter((f) => f.endsWith('.json'));
-  if (entries.length <= MAX_ENTRIES) return;
-  const aged = entries.map((f) => ({ f, at: statSync(join(dir, f)).mtimeMs })).sort((a, b) => a.at - b.at);
-  for (const { f } of aged.slice(0, entries.length - MAX_ENTRIES)) rmSync(join(dir, f), { force: true });
 }

@@ -6,11 +6,11 @@
 // DETC_NO_CACHE=1 turns it off), named for the schema, ajv's version and the options: loading it
 // takes ≈ 1–2 ms. One that cannot be read or run is compiled again; the newest 20 are kept.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import { detcCacheDir } from '../cache-dir.ts';
+import { detcCacheDir, keepNewest, writeWhole } from '../cache-dir.ts';
 import { error, type Diagnostic } from '../diagnostics.ts';
 import type { YamlDocument } from './yaml-document.ts';
 
@@ -50,10 +50,8 @@ export function compileSchema(schema: object, cacheDir: string | undefined = det
   try {
     const code = standaloneCode(compiler, validate);
     load(code);
-    mkdirSync(cacheDir, { recursive: true });
-    writeFileSync(`${file}.${process.pid}.partial`, code);
-    renameSync(`${file}.${process.pid}.partial`, file); // whole or not at all
-    prune(cacheDir);
+    writeWhole(file, code);
+    keepNewest(cacheDir, '.cjs', MAX_VALIDATORS);
   } catch {
     // A read-only or full disk: compiled each time.
   }
@@ -67,13 +65,6 @@ export function validateAgainstSchema(validate: ValidateFunction, doc: YamlDocum
 
 /** Validators of schemas edited since are never read again: the newest MAX_VALIDATORS are kept. */
 const MAX_VALIDATORS = 20;
-
-function prune(dir: string): void {
-  const kept = readdirSync(dir).filter((f) => f.endsWith('.cjs'));
-  if (kept.length <= MAX_VALIDATORS) return;
-  const aged = kept.map((f) => ({ f, at: statSync(join(dir, f)).mtimeMs })).sort((a, b) => a.at - b.at);
-  for (const { f } of aged.slice(0, kept.length - MAX_VALIDATORS)) rmSync(join(dir, f), { force: true });
-}
 
 const pathOf = (instancePath: string): string[] =>
   instancePath === '' ? [] : instancePath.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));

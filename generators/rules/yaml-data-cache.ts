@@ -11,12 +11,12 @@
 // documents share an object), the file checksummed, written whole at the main thread's exit when
 // new entries were made, at most MAX_ENTRIES kept (the oldest go).
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { isMainThread } from 'node:worker_threads';
-import { detcCacheDir } from '../cache-dir.ts';
+import { checkedBody, detcCacheDir, withChecksum, writeWhole } from '../cache-dir.ts';
 
 /** Bump when what an entry holds changes other than by the yaml library's version. */
 const FORMAT = 1;
@@ -39,9 +39,8 @@ function openPack(): Pack | null {
   const file = join(dir, 'documents.bin');
   let entries = new Map<string, Uint8Array>();
   try {
-    const stored = readFileSync(file);
-    const body = stored.subarray(32);
-    if (stored.length > 32 && createHash('sha256').update(body).digest().equals(stored.subarray(0, 32))) {
+    const body = checkedBody(readFileSync(file));
+    if (body) {
       const read = deserialize(body) as unknown;
       if (read instanceof Map) entries = read as Map<string, Uint8Array>;
     }
@@ -88,12 +87,7 @@ export function flushYamlData(): void {
   if (!open || open.added === 0) return;
   open.added = 0;
   try {
-    const kept = [...open.entries].slice(-MAX_ENTRIES);
-    const body = serialize(new Map(kept));
-    mkdirSync(join(open.file, '..'), { recursive: true });
-    const partial = `${open.file}.${process.pid}.partial`;
-    writeFileSync(partial, Buffer.concat([createHash('sha256').update(body).digest(), body]));
-    renameSync(partial, open.file); // whole or not at all, for a process reading it at the same time
+    writeWhole(open.file, withChecksum(serialize(new Map([...open.entries].slice(-MAX_ENTRIES)))));
   } catch {
     // Read-only or full disk: parsed again next time.
   }

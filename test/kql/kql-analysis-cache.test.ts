@@ -5,13 +5,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileKql } from '../../generators/kql/engine/index.ts';
-import { cachedKqlAnalysis, kqlAnalysisCacheDir, readKqlAnalysis, storeKqlAnalysis } from '../../generators/kql/kql-analysis-cache.ts';
-import { analyzeKqlTree } from '../../generators/kql/language-service.ts';
+import { kqlAnalysisCacheDir, readKqlAnalysis, storeKqlAnalysis } from '../../generators/kql/kql-analysis-cache.ts';
+import { analyzeKqlTree, type KqlTableSchema } from '../../generators/kql/language-service.ts';
 
 const columns = [{ name: 'App', type: 'string' }, { name: 'N', type: 'long' }];
 const tables = [{ name: 'T', columns }];
 const text = 'T | where App in~ ("IMAP4", "POP3") | summarize n = count(), total = sum(N) by App';
 const rows = [{ App: 'imap4', N: 2 }, { App: 'IMAP4', N: 3 }, { App: 'Browser', N: 5 }];
+/** As `detc run <query>.kql` does: the stored analysis, else Kusto's, stored. */
+function cachedKqlAnalysis(dir: string | undefined, text: string, tables: readonly KqlTableSchema[]) {
+  const stored = readKqlAnalysis(dir, text, tables);
+  if (stored) return stored;
+  const tree = analyzeKqlTree(text, tables);
+  storeKqlAnalysis(dir, tree, tables);
+  return tree;
+}
+
 const cacheDir = () => mkdtempSync(join(tmpdir(), 'detc-kql-cache-'));
 const only = (dir: string) => join(dir, readdirSync(dir).find((f) => f.endsWith('.json'))!);
 
