@@ -22,7 +22,7 @@ import { deserialize, serialize } from 'node:v8';
 import { checkedBody, detcCacheDir, keepNewest, withChecksum, writeWhole } from './cache-dir.ts';
 import type { CompiledRule } from './catalog.ts';
 import type { TargetName } from './logsources/types.ts';
-import { PROJECT_ROOT } from './paths.ts';
+import { filesUnder, PROJECT_ROOT } from './paths.ts';
 import type { PortableRuleCheck } from './query-validation.ts';
 
 /** Bump when an entry's layout or the key's parts change. */
@@ -123,15 +123,4 @@ function installedVersion(name: string): string {
     if (existsSync(manifest)) return (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version ?? 'unknown';
     if (dirname(dir) === dir) return 'missing';
   }
-}
-
-/** Files under `dir`, in a fixed order (none if it does not exist). */
-function filesUnder(dir: string, found: string[] = []): string[] {
-  if (!existsSync(dir)) return found;
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) filesUnder(path, found);
-    else found.push(path);
-  }
-  return found;
 }

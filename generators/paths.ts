@@ -1,4 +1,5 @@
 // Where the project's own files are, wherever the CLI is started from.
+import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, relative, sep } from 'node:path';
 
@@ -8,3 +9,14 @@ export const projectPath = (...parts: string[]): string => join(PROJECT_ROOT, ..
 
 /** A path as shown to users: relative to the current directory, with forward slashes. */
 export const displayPath = (absolute: string): string => relative(process.cwd(), absolute).split(sep).join('/') || '.';
+
+/** Every file under `dir`, absolute, in a fixed order (none if it does not exist). */
+export function filesUnder(dir: string, found: string[] = []): string[] {
+  if (!existsSync(dir)) return found;
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) filesUnder(path, found);
+    else found.push(path);
+  }
+  return found;
+}

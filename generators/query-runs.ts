@@ -52,7 +52,6 @@ function checked(file: string, { line, record, problem, text }: ExportRecord): R
 
 const badRecord = (file: string, line: number, problem = 'each record must be an object') => new InputError([error({ file, line, col: 1 }, problem)]);
 
-
 /**
  * The export's records. A small file, a CSV or a JSON array is read once and held. A large JSON
  * Lines file is read as the engine pulls its records, never held: once more beforehand when the
@@ -76,8 +75,8 @@ interface ExportRecords {
   /**
    * A large JSON Lines file on several threads: starts the workers on the lines `filter` keeps
    * (with `withTimes`, each parsed by a worker that reads its time: ScannedLine.record); `early`:
-   * one thread fewer than the cores (as startLatest). Undefined when the file is held or one
-   * thread reads it.
+   * one thread fewer than the cores, leaving one to this thread's work meanwhile (Kusto's
+   * analysis). Undefined when the file is held or one thread reads it.
    */
   startScan(filter: LineFilter, options?: { readonly withTimes?: boolean; readonly early?: boolean }): LineScan | undefined;
   /** The lines of a started scan as records, parsed here. */

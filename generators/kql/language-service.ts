@@ -140,10 +140,10 @@ interface NetGrammarStatics {
  * grammar is only kept on the KustoCode for completion lists (KustoCode.Grammar, read by the
  * editor's CompletionBuilder). Building it takes ≈1.2 s, more than loading Kusto, the first time
  * a process or thread analyses a query, and we never ask for completions. So Create's one call
- * is answered with no grammar (always, so that every KustoCode we make is alike). Whatever else needs the grammar
- * still gets the real one: QueryParser.StackSafeParse, past 300 levels of nesting, asks
- * QueryGrammar.From itself after Create's call, and commands (`.show …`) are left alone, as
- * CommandGrammar is built on the query grammar. test/kql/overload-memo.test.ts checks every
+ * is answered with no grammar (always, so that every KustoCode we make is alike). Whatever else
+ * needs the grammar still gets the real one: QueryParser.StackSafeParse, past 300 levels of
+ * nesting, asks QueryGrammar.From itself after Create's call, and commands (`.show …`) are left
+ * alone, as CommandGrammar is built on the query grammar. test/kql/overload-memo.test.ts checks every
  * analysis is the same with and without it (withoutKustoShortcuts). Checked against
  * Kusto.Language 12.4.1; if the internals are not there, Kusto runs as it is.
  */
@@ -180,8 +180,8 @@ let overloadMemo = true;
 
 /**
  * Runs `fn` as Kusto runs when every analysis starts afresh: its own overload resolution, a
- * new binding cache per analysis (globalsFor), and the query grammar built. For the test that proves our shortcuts change
- * nothing Kusto reports.
+ * new binding cache per analysis (globalsFor), and the query grammar built. For the test that
+ * proves our shortcuts change nothing Kusto reports.
  */
 export function withoutKustoShortcuts<T>(fn: () => T): T {
   overloadMemo = false;
