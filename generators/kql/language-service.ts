@@ -1,11 +1,11 @@
 // Microsoft's Kusto language service (Kusto.Language compiled to JavaScript by Bridge.NET),
-// loaded once per process on first use (≈0.2 s, and ≈0.6 s more on the first analysis while
-// Kusto builds its grammar; never at import), behind a small typed API.
+// loaded once per process on first use (≈0.2 s; never at import), behind a small typed API.
 // Everything .NET-shaped (`$ctorN` overloads, `Count`/`getItem` lists, `{ v }` out-parameters)
-// stays in this file.
+// stays in this file, and in bridge-shortcuts.ts (faster Bridge.NET runtime helpers).
 import { createRequire } from 'node:module';
 import { detcCacheDir } from '../cache-dir.ts';
 import { requireWithCodeCache } from '../code-cache.ts';
+import { speedUpBridgeRuntime } from './bridge-shortcuts.ts';
 
 export interface KqlColumnSchema {
   readonly name: string;
@@ -122,6 +122,7 @@ function kustoLanguage(): KustoLanguage {
     language = (globalThis as unknown as { Kusto: { Language: KustoLanguage } }).Kusto.Language;
     memoiseOperatorOverloads(language);
     skipUnusedQueryGrammar(language);
+    speedUpBridgeRuntime(() => bridgeShortcuts);
   }
   return language;
 }
@@ -129,6 +130,8 @@ function kustoLanguage(): KustoLanguage {
 /* ---- The query grammar no analysis uses, not built. ---- */
 
 let grammarSkipped = true;
+/** Whether Bridge's runtime helpers take their fast paths (bridge-shortcuts.ts). */
+let bridgeShortcuts = true;
 
 interface NetGrammarStatics {
   From(globals: Opaque): { QueryBlock: unknown };
@@ -187,12 +190,14 @@ export function withoutKustoShortcuts<T>(fn: () => T): T {
   overloadMemo = false;
   sharedBindingCache = false;
   grammarSkipped = false;
+  bridgeShortcuts = false;
   try {
     return fn();
   } finally {
     overloadMemo = true;
     sharedBindingCache = true;
     grammarSkipped = true;
+    bridgeShortcuts = true;
   }
 }
 
