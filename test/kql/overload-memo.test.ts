@@ -1,7 +1,8 @@
 // generators/kql/language-service.ts remembers how Kusto ranks an operator's overloads for the
 // operand types (memoiseOperatorOverloads), gives Kusto globals that keep their binding cache
-// from one analysis to the next (globalsFor), and does not build the query grammar only
-// completion uses (skipUnusedQueryGrammar). That must change nothing Kusto reports: every
+// from one analysis to the next (globalsFor), does not build the query grammar only
+// completion uses (skipUnusedQueryGrammar), and gives Bridge.NET's runtime faster list and
+// out-argument helpers (bridge-shortcuts.ts). That must change nothing Kusto reports: every
 // node's kind, type and symbol, and every diagnostic, the same with and without them, for every
 // query we generate (bundled rules, custom detections, synthetic rules from the fuzzer's
 // generator) and for other people's KQL (test/corpus/kql-community.jsonl).
