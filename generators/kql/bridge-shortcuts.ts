@@ -1,22 +1,33 @@
-// Kusto's language service is C# compiled to JavaScript by Bridge.NET. Two helpers of Bridge's
+// Kusto's language service is C# compiled to JavaScript by Bridge.NET. Helpers of Bridge's
 // runtime that Kusto calls in its hottest loops cost far more than what they do (profile of
-// 1,500 generated queries): System.Array.getCount / getItem (a list's Count and indexer through
-// its interface, the member's name built from the type's alias as a new string on every call,
-// and getCount trying up to seven members) and Bridge.ref (an `out` argument: a new object given
-// its `v` accessor by Object.defineProperty, which V8 makes slow). Each is replaced by the same
-// function with the names built once per type, or the accessor on a class; anything else is left
-// to the original. Analyses take ≈ 14% less time. Checked against Bridge.NET 17.10.1
-// (Kusto.Language 12.4.1); if a helper is not there, nothing is replaced.
-// test/kql/overload-memo.test.ts analyses every generated query and the community corpus with
-// and without them (withoutKustoShortcuts) and compares everything Kusto says.
+// 1,500 generated queries): Bridge.is / as (the type tests of every tree walk, ≈ 4,700 a
+// query), System.Array.getCount / getItem (a list's Count and indexer through its interface:
+// the member's name built from the type's alias, as a new string, on every call, and getCount
+// trying up to seven members), and Bridge.ref (an `out` argument: a new object given its `v`
+// accessor by Object.defineProperty, which V8 makes slow). Each is replaced by the same
+// function with a fast path for the common case, whose answer is the original's (the reasoning
+// is next to each); anything else goes to the original. Analyses take ≈ 20% less time. Checked
+// against Bridge.NET 17.10.1 (Kusto.Language 12.4.1); if a helper is not there, nothing is
+// replaced. test/kql/overload-memo.test.ts analyses every generated query and the community
+// corpus with and without them (withoutKustoShortcuts) and compares everything Kusto says.
 
 type Fn = (...args: never[]) => unknown;
+interface BridgeType extends Function {
+  $kind?: string;
+  $$inherits?: unknown;
+  $isInterface?: boolean;
+  $is?: unknown;
+  $literal?: boolean;
+}
 interface BridgeRuntime {
+  is?: (obj: unknown, type: unknown, ignoreFn?: boolean, allowNull?: boolean) => boolean;
+  as?: (obj: unknown, type: unknown, allowNull?: boolean) => unknown;
   isArray?: (obj: unknown, ctor?: unknown) => boolean;
   ref?: (o: unknown, n: unknown) => { v: unknown };
   getTypeAlias?: (type: unknown) => string;
 }
 interface SystemRuntime {
+  Object?: unknown;
   Array?: { getCount?: Fn; getItem?: Fn; toIndex?: (o: unknown, n: unknown) => unknown };
 }
 
@@ -26,10 +37,44 @@ export function speedUpBridgeRuntime(enabled: () => boolean): void {
   const bridge = g.Bridge;
   const system = g.System;
   if (!bridge || !system?.Array) return;
-  const { isArray, ref, getTypeAlias } = bridge;
+  const { is, as, isArray, ref, getTypeAlias } = bridge;
   const { getCount, getItem, toIndex } = system.Array;
-  if (typeof isArray !== 'function' || typeof ref !== 'function' || typeof getTypeAlias !== 'function') return;
+  if (typeof is !== 'function' || typeof as !== 'function' || typeof isArray !== 'function' || typeof ref !== 'function' || typeof getTypeAlias !== 'function') return;
   if (typeof getCount !== 'function' || typeof getItem !== 'function' || typeof toIndex !== 'function') return;
+
+  // is / as with a class type (a function with $kind but not System.Object, not an interface,
+  // without $is, not $literal) and an object neither boxed nor plain: the original answers true
+  // when `obj instanceof type` (or its constructor is the type), and otherwise, for an object of a
+  // Bridge class (constructor with $kind or $$inherits), false; `as` then gives the object or
+  // null. What each type and constructor is, is remembered (one Map lookup instead of a chain of
+  // property lookups each call: ≈ 4,700 calls per query, mostly `x as SyntaxNode`).
+  const classTypes = new Map<unknown, boolean>();
+  const bridgeClasses = new Map<unknown, boolean>();
+  const systemObject = system.Object;
+  const isClassType = (t: BridgeType): boolean => {
+    let known = classTypes.get(t);
+    if (known === undefined) classTypes.set(t, (known = t !== systemObject && t !== Object && !!t.$kind && t.constructor === Function && !t.$isInterface && t.$is === undefined && !t.$literal));
+    return known;
+  };
+  const isBridgeClass = (c: BridgeType): boolean => {
+    let known = bridgeClasses.get(c);
+    if (known === undefined) bridgeClasses.set(c, (known = c !== Object && typeof c === 'function' && !!(c.$kind || c.$$inherits)));
+    return known;
+  };
+  /** is(obj, type) when the fast path knows it, else undefined. */
+  const knownIs = (obj: unknown, type: unknown): boolean | undefined => {
+    if (obj == null || typeof obj !== 'object' || typeof type !== 'function' || !enabled() || !isClassType(type as BridgeType) || (obj as { $boxed?: unknown }).$boxed) return undefined;
+    if (obj instanceof type) return true;
+    const c = (obj as { constructor: BridgeType }).constructor;
+    return isBridgeClass(c) ? c === type : undefined;
+  };
+  bridge.is = function (this: unknown, obj: unknown, type: unknown, ignoreFn?: boolean, allowNull?: boolean): boolean {
+    return knownIs(obj, type) ?? is.call(this, obj, type, ignoreFn, allowNull);
+  };
+  bridge.as = function (this: unknown, obj: unknown, type: unknown, allowNull?: boolean): unknown {
+    const known = knownIs(obj, type);
+    return known === undefined ? as.call(this, obj, type, allowNull) : known ? obj : null;
+  };
 
   // getCount: the original's chain of members (ICollection<T>.Count as a method, ICollection's,
   // then as properties, then Count, getCount), with the names for T built once.
