@@ -31,16 +31,19 @@ interface SystemRuntime {
   Array?: { getCount?: Fn; getItem?: Fn; toIndex?: (o: unknown, n: unknown) => unknown };
 }
 
-/** Replaces the helpers; each goes back to its original while `enabled()` is false. */
-export function speedUpBridgeRuntime(enabled: () => boolean): void {
+/**
+ * Replaces the helpers; each goes back to its original while `enabled()` is false. Returns
+ * whether they were replaced (false: the runtime is not the one this was written against).
+ */
+export function speedUpBridgeRuntime(enabled: () => boolean): boolean {
   const g = globalThis as unknown as { Bridge?: BridgeRuntime; System?: SystemRuntime };
   const bridge = g.Bridge;
   const system = g.System;
-  if (!bridge || !system?.Array) return;
+  if (!bridge || !system?.Array) return false;
   const { is, as, isArray, ref, getTypeAlias } = bridge;
   const { getCount, getItem, toIndex } = system.Array;
-  if (typeof is !== 'function' || typeof as !== 'function' || typeof isArray !== 'function' || typeof ref !== 'function' || typeof getTypeAlias !== 'function') return;
-  if (typeof getCount !== 'function' || typeof getItem !== 'function' || typeof toIndex !== 'function') return;
+  if (typeof is !== 'function' || typeof as !== 'function' || typeof isArray !== 'function' || typeof ref !== 'function' || typeof getTypeAlias !== 'function') return false;
+  if (typeof getCount !== 'function' || typeof getItem !== 'function' || typeof toIndex !== 'function') return false;
 
   // is / as with a class type (a function with $kind but not System.Object, not an interface,
   // without $is, not $literal) and an object neither boxed nor plain: the original answers true
@@ -138,4 +141,5 @@ export function speedUpBridgeRuntime(enabled: () => boolean): void {
     if (!enabled()) return ref.call(this, o, n);
     return new Ref(o, isArray(n) ? toIndex(o, n) : n);
   };
+  return true;
 }

@@ -122,7 +122,7 @@ function kustoLanguage(): KustoLanguage {
     language = (globalThis as unknown as { Kusto: { Language: KustoLanguage } }).Kusto.Language;
     memoiseOperatorOverloads(language);
     skipUnusedQueryGrammar(language);
-    speedUpBridgeRuntime(() => bridgeShortcuts);
+    bridgeShortcutsInPlace = speedUpBridgeRuntime(() => bridgeShortcuts);
   }
   return language;
 }
@@ -132,6 +132,13 @@ function kustoLanguage(): KustoLanguage {
 let grammarSkipped = true;
 /** Whether Bridge's runtime helpers take their fast paths (bridge-shortcuts.ts). */
 let bridgeShortcuts = true;
+let bridgeShortcutsInPlace = false;
+
+/** Whether Kusto is loaded with Bridge's runtime helpers replaced (bridge-shortcuts.ts): for the test that they still are. */
+export function kustoBridgeShortcutsInPlace(): boolean {
+  kustoLanguage();
+  return bridgeShortcutsInPlace;
+}
 
 interface NetGrammarStatics {
   From(globals: Opaque): { QueryBlock: unknown };
