@@ -33,8 +33,11 @@ export function fieldsComeFromRaw(event: InputEvent): boolean {
   return true;
 }
 
-/** One input event → a row (a fresh Map each call). */
-export function eventToRow(event: InputEvent): Row {
+/**
+ * One input event → a row (a fresh Map each call). With `jsonKeys`, fields extracted from `_raw`
+ * JSON come only from the top-level keys it keeps (the search reads no others: projection.ts).
+ */
+export function eventToRow(event: InputEvent, jsonKeys?: JsonKeyFilter): Row {
   const row: Row = new Map();
   let extracted = false;
   let nested: Map<string, Scalar[]> | null = null;
@@ -82,18 +85,37 @@ export function eventToRow(event: InputEvent): Row {
   else row.delete('_time');
   if (nested) for (const [name, values] of nested) if (!row.has(name)) row.set(name, fromValues(values));
   const raw = row.get('_raw');
-  if (!extracted && typeof raw === 'string') extractJsonFields(raw, row);
+  if (!extracted && typeof raw === 'string') extractJsonFields(raw, row, jsonKeys);
   return row;
 }
 
-/** KV_MODE=json: the fields of a JSON object in `raw`, added where the row has none. */
-export function extractJsonFields(raw: string, row: Row): void {
+/** Which top-level keys of `_raw` JSON to flatten (extractJsonFields). */
+export type JsonKeyFilter = (key: string) => boolean;
+
+/**
+ * The top-level keys whose flattened fields (`key`, `key.…`, `key{}…`) can be among `fields`:
+ * remembered per key, as every event of an export has the same few. The empty key is always
+ * kept (its object's fields are flattened without a prefix).
+ */
+export function jsonKeysFor(fields: ReadonlySet<string>): JsonKeyFilter {
+  const known = new Map<string, boolean>();
+  const names = [...fields];
+  return (key) => {
+    let keep = known.get(key);
+    if (keep === undefined) known.set(key, (keep = key === '' || names.some((f) => f === key || f.startsWith(`${key}.`) || f.startsWith(`${key}{}`))));
+    return keep;
+  };
+}
+
+/** KV_MODE=json: the fields of a JSON object in `raw` (of the keys `jsonKeys` keeps), added where the row has none. */
+export function extractJsonFields(raw: string, row: Row, jsonKeys?: JsonKeyFilter): void {
   let i = 0;
   while (i < raw.length && (raw[i] === ' ' || raw[i] === '\n' || raw[i] === '\r' || raw[i] === '\t')) i++;
   if (raw[i] !== '{') return;
   const json = parseJson(raw);
   if (json === undefined || json === null || typeof json !== 'object' || Array.isArray(json)) return;
   const fields = new Map<string, Scalar[]>();
-  flattenJson(json, '', fields);
+  if (!jsonKeys) flattenJson(json, '', fields);
+  else for (const key in json) if (Object.hasOwn(json, key) && jsonKeys(key)) flattenJson(json[key]!, key, fields);
   for (const [name, values] of fields) if (!row.has(name)) row.set(name, fromValues(values));
 }

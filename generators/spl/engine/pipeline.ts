@@ -11,7 +11,8 @@ import { inputlookupAppendStage, inputlookupSource, lookupStage, outputlookupSta
 import { appendStage, foreachStage, formatStage, joinStage, returnStage } from './commands/subsearches.ts';
 import { commandNameSpan, runErrorAt, unsupportedAt, type CompileContext, type CompiledPipeline, type CompiledStage, type Sink } from './context.ts';
 import type { Locate } from './errors.ts';
-import { eventTime, eventToRow, fieldsComeFromRaw, type InputEvent } from './events.ts';
+import { eventTime, eventToRow, fieldsComeFromRaw, jsonKeysFor, type InputEvent } from './events.ts';
+import { fieldsReadBeforeStats } from './projection.ts';
 import { compileSearchFilter, resolveBounds, type SearchFilter } from './search.ts';
 import { Options, statefulStage } from './stages.ts';
 import type { Row } from './values.ts';
@@ -42,7 +43,7 @@ export class EngineCompiler implements CompileContext {
     const [first, ...rest] = pipeline.commands;
     if (first === undefined) throw runErrorAt(this, 'empty search', pipeline.span);
     const compiledBefore = ++this.pipelines;
-    const { run: source, filter } = this.sourceOf(first);
+    const { run: source, filter } = this.sourceOf(first, fieldsReadBeforeStats(pipeline));
     const stages = rest.map((c) => this.stage(c));
     const noSubsearch = this.pipelines === compiledBefore;
     return {
@@ -74,12 +75,12 @@ export class EngineCompiler implements CompileContext {
   }
 
   /** The first command: what produces the rows. */
-  private sourceOf(cmd: Command): { run: CompiledPipeline['run']; filter?: SearchFilter } {
+  private sourceOf(cmd: Command, projection: ReadonlySet<string> | null): { run: CompiledPipeline['run']; filter?: SearchFilter } {
     this.checkTail(cmd);
     const name = cmd.name.toLowerCase();
     if (cmd.kind === 'search') {
       const filter = compileSearchFilter(cmd.query, this, 'base');
-      return { run: eventsSource(filter, this), filter };
+      return { run: eventsSource(filter, this, projection), filter };
     }
     if (cmd.kind === 'options' && name === 'makeresults') return { run: makeresultsSource(cmd.options, this) };
     if (cmd.kind === 'inputlookup') return { run: inputlookupSource(cmd, this) };
@@ -174,8 +175,10 @@ export function orderFree(commands: readonly Command[]): boolean {
  * Events are in descending _time order, so the scan stops at the first one before `earliest`.
  * Unordered events (an order-free pipeline) stream through once, in the order they come.
  */
-function eventsSource(filter: SearchFilter, ctx: CompileContext): CompiledPipeline['run'] {
+function eventsSource(filter: SearchFilter, ctx: CompileContext, projection: ReadonlySet<string> | null): CompiledPipeline['run'] {
   return (env, sink) => {
+    // Only the JSON fields the search reads are extracted from _raw (projection.ts).
+    const jsonKeys = projection ? jsonKeysFor(projection) : undefined;
     const bounds = resolveBounds(filter, env, ctx);
     const range = env.searchRange;
     range.earliest = bounds.earliest;
@@ -190,7 +193,7 @@ function eventsSource(filter: SearchFilter, ctx: CompileContext): CompiledPipeli
         const raw = event._raw as string;
         if (!raw.includes('\\') && !prefilter(raw)) return true;
       }
-      const row = eventToRow(event);
+      const row = eventToRow(event, jsonKeys);
       if (test !== null && !test(row)) return true;
       return sink.push(row);
     };
