@@ -9,7 +9,7 @@
 // gives no answer (null: every field extracted): a wildcard in a field name, `eventtype=` and
 // `tag=` (a definition's own search), `searchmatch()` (a search in a string), a field name made
 // from another's value (`eval {x}=…`), a subsearch, an unexpanded macro, any other command.
-import type { Command, Pipeline } from '../ast.ts';
+import { descendants, type Command, type Pipeline } from '../ast.ts';
 
 // stats gives one row per group, holding only its BY fields and its aggregations:
 // https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/stats
@@ -42,17 +42,15 @@ export function fieldsReadBeforeStats(pipeline: Pipeline): ReadonlySet<string> |
 }
 
 /** Adds every field a command's syntax tree names to `into`; false when it may read others. */
-function collectFields(node: unknown, into: Set<string>): boolean {
-  if (node === null || typeof node !== 'object') return true;
-  if (Array.isArray(node)) return node.every((item) => collectFields(item, into));
-  const { kind, name } = node as { kind?: unknown; name?: unknown };
-  if (kind === 'subsearch' || kind === 'macro') return false;
-  if (kind === 'call' && typeof name === 'string' && name.toLowerCase() === 'searchmatch') return false;
-  if (kind === 'field' && typeof name === 'string') {
-    if (/[*{}]/.test(name.replace(/\{\}/g, '')) || name === 'eventtype' || name === 'tag' || name.startsWith('tag::')) return false;
-    into.add(name);
-    return true;
+function collectFields(command: Command, into: Set<string>): boolean {
+  for (const node of descendants(command)) {
+    if (node.kind === 'subsearch' || node.kind === 'macro') return false;
+    if (node.kind === 'call' && node.name.toLowerCase() === 'searchmatch') return false;
+    if (node.kind === 'field') {
+      const name = node.name;
+      if (/[*{}]/.test(name.replace(/\{\}/g, '')) || name === 'eventtype' || name === 'tag' || name.startsWith('tag::')) return false;
+      into.add(name);
+    }
   }
-  for (const [key, value] of Object.entries(node)) if (key !== 'span' && !collectFields(value, into)) return false;
   return true;
 }
