@@ -68,14 +68,15 @@ export function storedYamlData(text: string): { data: unknown } | undefined {
 
 /** Keeps the data `text` parsed to (without error or warning), to be written at exit. */
 export function keepYamlData(text: string, data: unknown): void {
-  const open = openPack();
+  // Only the main thread writes the pack: a worker thread's entries would never be written.
+  const open = isMainThread ? openPack() : null;
   // A `__proto__` key is an own property in the parsed data but the prototype when data is
   // built again: such a text is simply parsed each time.
   if (!open || text.includes('__proto__')) return;
   const key = keyOf(text);
   if (open.entries.has(key)) return;
   open.entries.set(key, serialize(data));
-  if (open.added++ === 0 && isMainThread) process.once('exit', flushYamlData);
+  if (open.added++ === 0) process.once('exit', flushYamlData);
 }
 
 /**
