@@ -127,18 +127,21 @@ function kustoLanguage(): KustoLanguage {
   return language;
 }
 
-/* ---- The query grammar no analysis uses, not built. ---- */
+/* ---- Bridge.NET's runtime helpers, with fast paths (bridge-shortcuts.ts). ---- */
 
-let grammarSkipped = true;
-/** Whether Bridge's runtime helpers take their fast paths (bridge-shortcuts.ts). */
+/** Whether the helpers take their fast paths (off inside withoutKustoShortcuts). */
 let bridgeShortcuts = true;
 let bridgeShortcutsInPlace = false;
 
-/** Whether Kusto is loaded with Bridge's runtime helpers replaced (bridge-shortcuts.ts): for the test that they still are. */
+/** Whether Kusto is loaded with Bridge's runtime helpers replaced: for the test that they still are. */
 export function kustoBridgeShortcutsInPlace(): boolean {
   kustoLanguage();
   return bridgeShortcutsInPlace;
 }
+
+/* ---- The query grammar no analysis uses, not built. ---- */
+
+let grammarSkipped = true;
 
 interface NetGrammarStatics {
   From(globals: Opaque): { QueryBlock: unknown };
@@ -190,8 +193,8 @@ let overloadMemo = true;
 
 /**
  * Runs `fn` as Kusto runs when every analysis starts afresh: its own overload resolution, a
- * new binding cache per analysis (globalsFor), and the query grammar built. For the test that
- * proves our shortcuts change nothing Kusto reports.
+ * new binding cache per analysis (globalsFor), the query grammar built, and Bridge's runtime
+ * helpers as they are. For the tests that prove our shortcuts change nothing Kusto reports.
  */
 export function withoutKustoShortcuts<T>(fn: () => T): T {
   overloadMemo = false;
