@@ -5,9 +5,10 @@
 // list of .conf lines). JSON artifacts are parsed back and printed canonically, which also
 // proves the template produced valid JSON.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Mustache from 'mustache';
+import type MustacheLibrary from 'mustache';
 import { confValue } from './conf.ts';
 import { yamlScalar } from './yaml-text.ts';
 
@@ -15,6 +16,8 @@ export type TemplateFormat = 'json' | 'html' | 'conf' | 'yaml' | 'text';
 
 const TEMPLATE_DIR = join(dirname(fileURLToPath(import.meta.url)), 'templates');
 const cache = new Map<string, string>();
+/** Loaded on first render: only packaging renders, and every command's start paid for it. */
+let mustache: typeof MustacheLibrary | undefined;
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
@@ -33,6 +36,7 @@ export function renderTemplate(name: string, view: object, format: TemplateForma
     template = readFileSync(join(TEMPLATE_DIR, name), 'utf8');
     cache.set(name, template);
   }
-  const text = Mustache.render(template, view, {}, { escape: ESCAPES[format] });
+  mustache ??= createRequire(import.meta.url)('mustache') as typeof MustacheLibrary;
+  const text = mustache.render(template, view, {}, { escape: ESCAPES[format] });
   return format === 'json' ? `${JSON.stringify(JSON.parse(text), null, 2)}\n` : text;
 }

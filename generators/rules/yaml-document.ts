@@ -1,7 +1,9 @@
 // YAML text → plain data plus a way to find where any part of it came from.
 // Rule files are untrusted: core schema only (no custom tags), a cap on aliases so a
 // "billion laughs" file fails fast, and a cap on file size.
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
+import type { Node } from 'yaml';
 import { error, type Diagnostic, type SourceLocation } from '../diagnostics.ts';
 import { keepYamlData, storedYamlData } from './yaml-data-cache.ts';
 
@@ -9,6 +11,13 @@ export const MAX_FILE_BYTES = 1024 * 1024;
 const MAX_ALIASES = 50;
 
 export type DataPath = ReadonlyArray<string | number>;
+
+/**
+ * The YAML library, loaded when a text is first parsed: most commands find every text they read
+ * in yaml-data-cache.ts, and loading it took ≈ 30 ms of every command's start (`detc run` too).
+ */
+let yamlLibrary: typeof Yaml | undefined;
+const yaml = (): typeof Yaml => (yamlLibrary ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
 
 export interface YamlDocument {
   readonly file: string;
@@ -40,6 +49,7 @@ export function parseYamlDocument(file: string, text: string): { doc?: YamlDocum
 
 function parseText(file: string, text: string): { doc?: YamlDocument; diagnostics: Diagnostic[] } {
   const atStart = { file, line: 1, col: 1 };
+  const { LineCounter, parseDocument, isMap, isPair, isScalar, isSeq } = yaml();
   const lineCounter = new LineCounter();
   const document = parseDocument(text, {
     lineCounter,
