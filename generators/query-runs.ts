@@ -1,6 +1,6 @@
 // `detc run query.spl|query.kql --events export`: a hunt an analyst wrote (or copied from
 // dist/) run on an exported log by our engines, with each language's own semantics.
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { error, InputError } from './diagnostics.ts';
 import { compileKql, KqlRunError, KqlUnsupportedError } from './kql/engine/index.ts';
 import { kqlAnalysisCacheDir, readKqlAnalysis, storeKqlAnalysis } from './kql/kql-analysis-cache.ts';
@@ -25,6 +25,8 @@ export interface QueryRunOptions {
   readonly heldExportBytes?: number;
   /** How a large JSON Lines export is read on several threads (worker threads, range size). */
   readonly scan?: ParallelScanOptions;
+  /** Characters of kept lines a run without --now holds in case its guess of the latest time is wrong (default HELD_KEPT_CHARS). */
+  readonly heldKeptChars?: number;
   /** The folder of stored KQL analyses (kql-analysis-cache.ts), or false for none; default: by the environment. */
   readonly analysisCache?: string | false;
 }
@@ -38,6 +40,33 @@ export interface QueryRunResult {
 const TIME_KEYS = ['_time', 'createdDateTime', 'TimeGenerated', 'Timestamp', 'time', 'timestamp'];
 
 const HELD_EXPORT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Characters of kept lines a run without --now holds in case its guess of the latest time is
+ * wrong (LatestGuessingScan): 32 MB as V8 holds ASCII text (64 MB for other text), so that peak
+ * RSS stays under 300 MB whatever the file. Past that, a wrong guess costs a second scan instead
+ * of a second run on the lines held.
+ */
+const HELD_KEPT_CHARS = 32 * 1024 * 1024;
+
+/** Bytes read at each end of a file for the records whose latest time is the guess (most exports are sorted by time). */
+const GUESS_BYTES = 64 * 1024;
+
+/**
+ * A run without --now on several threads: one pass keeps the lines a filter keeps and finds the
+ * latest time of every record, instead of a latest-time pass, then a scan. The run goes ahead on
+ * the lines as they come with a guess of the latest time (the latest record at either end of the
+ * file), and is run again only when the guess was wrong: on the lines held meanwhile, or on a
+ * second scan when there were too many to hold.
+ */
+interface LatestGuessingScan {
+  /** Epoch milliseconds: the latest time of the records at the file's ends (0 without times). */
+  readonly guess: number;
+  /** The kept lines, once, as they come (held too, up to HELD_KEPT_CHARS characters). */
+  readonly lines: Iterable<ScannedLine>;
+  /** Reads what the run left unread; then the file's latest time, and the lines held (undefined: not all could be). */
+  end(): { readonly latest: number; readonly held: readonly ScannedLine[] | undefined };
+}
 
 /** A record that is an object, with its text as written when the export is JSON Lines. */
 interface ReadRecord {
@@ -81,13 +110,19 @@ interface ExportRecords {
   startScan(filter: LineFilter, options?: { readonly withTimes?: boolean; readonly early?: boolean }): LineScan | undefined;
   /** The lines of a started scan as records, parsed here. */
   scannedRecords(scan: LineScan): Iterable<ReadRecord>;
+  /**
+   * A large JSON Lines file on several threads, no latest-time pass started: the scan of the lines
+   * `filter` keeps (as startScan) that finds the latest time too. Undefined when the file is held,
+   * one thread reads it, or a latest-time pass was started (then latest(), and a scan).
+   */
+  scanGuessingLatest(filter: LineFilter, options?: { readonly withTimes?: boolean }): LatestGuessingScan | undefined;
   /** Records read so far. */
   read(): number;
   /** Stops the passes started and not read to their end. */
   close(): void;
 }
 
-async function exportRecords(file: string, heldBytes: number, scan: ParallelScanOptions = {}): Promise<ExportRecords> {
+async function exportRecords(file: string, heldBytes: number, scan: ParallelScanOptions = {}, heldKeptChars = HELD_KEPT_CHARS): Promise<ExportRecords> {
   const latestOf = (records: Iterable<ReadRecord>) => {
     let latest = 0;
     for (const { record } of records) latest = Math.max(latest, timeOf(record) ?? 0);
@@ -98,7 +133,7 @@ async function exportRecords(file: string, heldBytes: number, scan: ParallelScan
     for await (const r of readRecords(file)) held.push(checked(file, r));
     return {
       first: held[0]?.record, latest: () => latestOf(held), startLatest: () => {}, records: () => held,
-      startScan: () => undefined, scannedRecords: () => [], read: () => held.length, close: () => {},
+      startScan: () => undefined, scannedRecords: () => [], scanGuessingLatest: () => undefined, read: () => held.length, close: () => {},
     };
   }
   const parallel = scanWorkers(scan) > 1;
@@ -112,9 +147,42 @@ async function exportRecords(file: string, heldBytes: number, scan: ParallelScan
   const startScan = (filter: LineFilter, { withTimes = false, early = false } = {}): LineScan | undefined => {
     if (!parallel) return undefined;
     counts = { lines: 0, records: 0 };
-    const lineScan = startLineScan(file, filter, counts, early ? alongside : scan, withTimes ? TIME_KEYS : undefined);
+    const lineScan = startLineScan(file, filter, counts, early ? alongside : scan, withTimes ? { timeKeys: TIME_KEYS } : {});
     started.add(lineScan);
     return lineScan;
+  };
+  const scanGuessingLatest: ExportRecords['scanGuessingLatest'] = (filter, { withTimes = false } = {}) => {
+    if (!parallel || latestScan) return undefined;
+    const guess = latestAtEnds(file);
+    counts = { lines: 0, records: 0 };
+    const lineScan = startLineScan(file, filter, counts, scan, { ...(withTimes ? { timeKeys: TIME_KEYS } : {}), latestKeys: TIME_KEYS });
+    started.add(lineScan);
+    const iterator = lineScan.lines[Symbol.iterator]();
+    let held: ScannedLine[] | undefined = [];
+    let chars = 0;
+    const next = (): IteratorResult<ScannedLine> => {
+      const step = iterator.next();
+      if (!step.done && held) {
+        chars += step.value.text.length;
+        if (chars > heldKeptChars) held = undefined;
+        else held.push(step.value);
+      }
+      return step;
+    };
+    return {
+      guess,
+      lines: { [Symbol.iterator]: () => ({ next }) },
+      end() {
+        try {
+          // A line the run did not read (it stopped early) is still reported if it is no record.
+          for (let step = next(); !step.done; step = next()) if (!step.value.record) checked(file, parsedJsonLine(step.value.line, step.value.text));
+          return { latest: lineScan.latest(), held };
+        } finally {
+          lineScan.close();
+          started.delete(lineScan);
+        }
+      },
+    };
   };
   function* scannedRecords(lineScan: LineScan): Generator<ReadRecord> {
     try {
@@ -156,7 +224,34 @@ async function exportRecords(file: string, heldBytes: number, scan: ParallelScan
     for (const s of started) s.close();
     started.clear();
   };
-  return { first, latest, startLatest, records: stream, startScan, scannedRecords, read: () => (counts ? counts.records : read), close };
+  return { first, latest, startLatest, records: stream, startScan, scannedRecords, scanGuessingLatest, read: () => (counts ? counts.records : read), close };
+}
+
+/** The latest time of the whole records among the first and last GUESS_BYTES of a file (0: none). */
+function latestAtEnds(file: string): number {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const read = (at: number, length: number) => {
+      const buffer = Buffer.alloc(length);
+      return buffer.toString('utf8', 0, readSync(fd, buffer, 0, length, at));
+    };
+    // Whole lines only: the head's last line and the tail's first may be cut.
+    const head = read(0, Math.min(GUESS_BYTES, size)).split('\n').slice(0, size > GUESS_BYTES ? -1 : undefined);
+    const tail = size > GUESS_BYTES ? read(size - GUESS_BYTES, GUESS_BYTES).split('\n').slice(1) : [];
+    let latest = 0;
+    for (const line of [...head, ...tail]) {
+      try {
+        const record = JSON.parse(line) as unknown;
+        if (record !== null && typeof record === 'object' && !Array.isArray(record)) latest = Math.max(latest, timeOf(record as Record<string, unknown>) ?? 0);
+      } catch {
+        // Not a record: the scan reports it.
+      }
+    }
+    return latest;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 const timeOf = (r: Record<string, unknown>): number | undefined => {
@@ -173,7 +268,7 @@ const timeOf = (r: Record<string, unknown>): number | undefined => {
 
 export async function runQueryFile(file: string, eventsFile: string, options: QueryRunOptions): Promise<QueryRunResult> {
   const text = readFileSync(file, 'utf8');
-  const records = await exportRecords(eventsFile, options.heldExportBytes ?? HELD_EXPORT_BYTES, options.scan);
+  const records = await exportRecords(eventsFile, options.heldExportBytes ?? HELD_EXPORT_BYTES, options.scan, options.heldKeptChars ?? HELD_KEPT_CHARS);
   const at = (line: number, col: number, message: string) => new InputError([error({ file, line, col }, message)]);
   try {
     if (/\.spl$/i.test(file)) {
@@ -194,17 +289,28 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
       };
       const firstSourcetype = records.first ? sourcetype(records.first) : undefined;
       const compiled = compileSpl(text, { macros });
-      const now = options.now ?? records.latest() + 1000;
       // _raw is the record as the export wrote it (JSON Lines), or as JSON.
       const event = ({ record: r, text: raw }: ReadRecord) => ('_raw' in r ? r : { _raw: raw ?? JSON.stringify(r), _time: (timeOf(r) ?? 0) / 1000, ...(r.sourcetype || !firstSourcetype ? {} : { sourcetype: firstSourcetype }) });
       // The search's pre-filter judges a line by its _raw text; a record that carries a _raw of
       // its own is an event as it is (its fields are not read from _raw), and always read.
       const filter = compiled.rawNeeds ? { needs: compiled.rawNeeds, alwaysPass: ['"_raw"'] } : undefined;
-      const scanned = filter && records.startScan(filter, { withTimes: true })?.lines;
       // On several threads, the workers have parsed each kept line and read its time: the event
       // is the line as _raw (a line that is not an object, or has a _raw, is parsed here).
       const scannedEvent = ({ line, text: raw, record: r }: ScannedLine) =>
         r && !r.hasRaw ? { _raw: raw, _time: (r.time ?? 0) / 1000, ...(r.hasSourcetype || !firstSourcetype ? {} : { sourcetype: firstSourcetype }) } : event(checked(eventsFile, parsedJsonLine(line, raw)));
+      // Without --now the search ends at the latest record: guessed, and found in the same pass.
+      const guessing = options.now === undefined && filter ? records.scanGuessingLatest(filter, { withTimes: true }) : undefined;
+      if (guessing) {
+        let result = compiled.run(mapped(guessing.lines, scannedEvent), { now: guessing.guess + 1000 });
+        const { latest, held } = guessing.end();
+        if (latest !== guessing.guess) {
+          const lines = held ?? records.startScan(filter!, { withTimes: true })!.lines;
+          result = compiled.run(mapped(lines, scannedEvent), { now: latest + 1000 });
+        }
+        return { columns: [...result.columns], rows: result.rows, read: records.read() };
+      }
+      const now = options.now ?? records.latest() + 1000;
+      const scanned = filter && records.startScan(filter, { withTimes: true })?.lines;
       const all = scanned ? undefined : records.records(filter);
       // An array stays an array (searched newest first); a stream streams when the search allows.
       const events = all === undefined ? mapped(scanned!, scannedEvent) : Array.isArray(all) ? all.map(event) : mapped(all, event);
@@ -234,9 +340,19 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
       storeKqlAnalysis(cache, analysed, tables);
     }
     const compiled = compileKql(text, { [table]: { columns } }, { analysed });
-    const now = options.now ?? records.latest() + 1000;
     const prefilter = compiled.rawPrefilter(table);
     const needs = prefilter && rawPrefilterNeeds(prefilter);
+    const rowsOf = (lines: Iterable<ScannedLine>) => mapped(lines, ({ line, text: raw }) => checked(eventsFile, parsedJsonLine(line, raw)).record);
+    // Without --now (and no latest-time pass started while Kusto analysed), the query ends at the
+    // latest record: guessed, and found in the same pass as the lines (as for a search above).
+    const guessing = options.now === undefined && needs ? records.scanGuessingLatest({ needs }) : undefined;
+    if (guessing) {
+      let result = compiled.run({ [table]: { rows: rowsOf(guessing.lines) } }, { now: guessing.guess + 1000 });
+      const { latest, held } = guessing.end();
+      if (latest !== guessing.guess) result = compiled.run({ [table]: { rows: rowsOf(held ?? records.startScan({ needs: needs! })!.lines) } }, { now: latest + 1000 });
+      return { columns: result.columns.map((c) => c.name), rows: result.rows, read: records.read() };
+    }
+    const now = options.now ?? records.latest() + 1000;
     let all: Iterable<ReadRecord>;
     if (early && guessImplied(early.needs, needs ?? undefined)) all = records.scannedRecords(early.scan);
     else {

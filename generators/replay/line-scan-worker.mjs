@@ -34,7 +34,7 @@ function run(data) {
   const { file, units, first, step, port, signal, lookahead, pendingChars } = data;
   const shared = new Int32Array(signal);
   const slot = FIRST_SENT + first;
-  const scan = data.task === 'latest' ? latestScanner(data.timeKeys ?? []) : filterScanner(data.needs ?? [], data.alwaysPass ?? [], data.timeKeys);
+  const scan = data.task === 'latest' ? latestScanner(data.timeKeys ?? []) : filterScanner(data.needs ?? [], data.alwaysPass ?? [], data.timeKeys, data.latestKeys);
   const pieceBytes = data.pieceBytes ?? PIECE_BYTES;
   const fd = openSync(file, 'r');
   try {
@@ -129,13 +129,12 @@ const COLON = 0x3a;
 const COMMA = 0x2c;
 const BACKSLASH = 0x5c;
 const JSON_NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-const SPACE = /[ \t\r\n]*/y;
 const NOT_ASCII = /[^\x00-\x7f]/;
 
+/** The first offset from `i` on that is not JSON white space (a loop: a sticky regex cost a third of reading a line's time). */
 const skipSpace = (text, i) => {
-  SPACE.lastIndex = i;
-  SPACE.exec(text);
-  return SPACE.lastIndex;
+  for (let c = text.charCodeAt(i); c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = text.charCodeAt(++i));
+  return i;
 };
 
 /** Whether offset `at` of a backslash-free JSON object text starting at `from` is outside strings, in the outer object. */
@@ -186,9 +185,8 @@ function latestScanner(timeKeys) {
     const v = Number(number[0]);
     return timeKeys[keyAt.get(key)] === '_time' ? v * 1000 : v;
   };
-  const scanPiece = (bytes, startsFile) => {
-    // Latin-1: one character a byte, so offsets are byte offsets; a parsed line is decoded as UTF-8.
-    const text = bytes.latin1Slice(0, bytes.length);
+  // Latin-1: one character a byte, so offsets are byte offsets; a parsed line is decoded as UTF-8.
+  const scanPiece = (bytes, startsFile, text = bytes.latin1Slice(0, bytes.length)) => {
     let latest = 0;
     let lines = 0;
     let records = 0;
@@ -240,7 +238,7 @@ function latestScanner(timeKeys) {
     }
     return { lines, records, latest };
   };
-  return (bytes, startsFile, pieceBytes) => {
+  const scanRange = (bytes, startsFile, pieceBytes) => {
     let latest = 0;
     let lines = 0;
     let records = 0;
@@ -253,13 +251,18 @@ function latestScanner(timeKeys) {
     }
     return { lines, records, latest };
   };
+  scanRange.piece = scanPiece;
+  return scanRange;
 }
 
 /**
  * Task `filter`: (range bytes, whether the range starts the file) → { lines, records, kept, at },
- * and with `timeKeys` each kept line parsed here: `times` (NaN: none) and `flags` (KEPT_*).
+ * and with `timeKeys` each kept line parsed here: `times` (NaN: none) and `flags` (KEPT_*). With
+ * `latestKeys`, also task `latest`'s answer for every line of the range, read from the same text
+ * (one pass instead of two): `latest`; a line task `latest` finds bad is kept (the reader
+ * reports it), and the range's lines after it are not read for their time.
  */
-function filterScanner(needs, alwaysPass, timeKeys) {
+function filterScanner(needs, alwaysPass, timeKeys, latestKeys) {
   // Candidates are found on the bytes read as Latin-1 (one character a byte, no decoding): an
   // ASCII value the decoded line holds is there too. A regex finds the first group's values; the
   // text that exempts a line is rare, and found by indexOf (much faster than one more
@@ -271,8 +274,9 @@ function filterScanner(needs, alwaysPass, timeKeys) {
   const groups = needs.map((any) => new RegExp(any.map(escapeRegex).join('|'), 'i'));
   const keeps = (text) => exempt.test(text) || groups.every((re) => re.test(text));
   const timeOf = timeKeys ? timeReader(timeKeys) : undefined;
+  const latestPiece = latestKeys ? latestScanner(latestKeys).piece : undefined;
   return (bytes, startsFile, pieceBytes) => {
-    const result = scanRange(bytes, startsFile, pieceBytes, candidate, special, keeps);
+    const result = scanRange(bytes, startsFile, pieceBytes, candidate, special, keeps, latestPiece);
     if (!timeOf) return result;
     const times = new Float64Array(result.kept.length);
     const flags = new Uint8Array(result.kept.length);
@@ -310,15 +314,38 @@ function nextOf(text, texts, from) {
   return next;
 }
 
-function scanRange(bytes, startsFile, pieceBytes, candidate, special, keeps) {
+function scanRange(bytes, startsFile, pieceBytes, candidate, special, keeps, latestPiece) {
   const result = { lines: 0, records: 0, kept: [], at: [] };
-  for (const [from, to] of piecesOf(bytes, pieceBytes)) scanPiece(bytes.subarray(from, to), startsFile && from === 0, candidate, special, keeps, result);
-  return { lines: result.lines, records: result.records, kept: result.kept, at: Int32Array.from(result.at) };
+  let latest = 0;
+  let bad = false;
+  for (const [from, to] of piecesOf(bytes, pieceBytes)) {
+    const piece = bytes.subarray(from, to);
+    const first = startsFile && from === 0;
+    const text = piece.latin1Slice(0, piece.length);
+    const before = result.lines;
+    scanPiece(piece, first, candidate, special, keeps, result, text);
+    if (!latestPiece || bad) continue;
+    const found = latestPiece(piece, first, text);
+    latest = Math.max(latest, found.latest);
+    if (found.bad) {
+      bad = true;
+      keepLine(result, before + found.bad.at, found.bad.text);
+    }
+  }
+  return { lines: result.lines, records: result.records, kept: result.kept, at: Int32Array.from(result.at), ...(latestPiece ? { latest } : {}) };
+}
+
+/** Adds line `line` to the kept lines, in line order, unless it is kept already. */
+function keepLine({ kept, at }, line, text) {
+  let i = at.length;
+  while (i > 0 && at[i - 1] > line) i--;
+  if (at[i - 1] === line) return;
+  kept.splice(i, 0, text);
+  at.splice(i, 0, line);
 }
 
 /** Adds a piece's lines, records and kept lines (numbered on from `result.lines`) to `result`. */
-function scanPiece(bytes, startsFile, candidate, special, keeps, result) {
-  const text = bytes.latin1Slice(0, bytes.length);
+function scanPiece(bytes, startsFile, candidate, special, keeps, result, text) {
   const { kept, at } = result;
   let lines = result.lines;
   let records = result.records;

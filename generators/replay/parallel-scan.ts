@@ -113,9 +113,22 @@ const KEPT_NOT_AN_OBJECT = 1;
 const KEPT_HAS_RAW = 2;
 const KEPT_HAS_SOURCETYPE = 4;
 
+/** What the workers read besides the lines they keep. */
+export interface ScanReading {
+  /** Each kept line's time and keys, read by a parse on the worker (ScannedLine.record). */
+  readonly timeKeys?: readonly string[];
+  /**
+   * The latest time of every line of the file, as startLatestTime reads it, found in the same
+   * pass (LineScan.latest); a line that pass would stop at is kept, for the reader to report.
+   */
+  readonly latestKeys?: readonly string[];
+}
+
 /** A scan whose workers are running: its lines are read once, in file order; close() stops it unread. */
 export interface LineScan {
   readonly lines: Iterable<ScannedLine>;
+  /** With `latestKeys`, once every line is read: the latest time of the file's records (epoch milliseconds, 0 without times). */
+  latest(): number;
   close(): void;
 }
 
@@ -124,14 +137,18 @@ export interface LineScan {
  * like a JSON object, `{` … `}`, for the reader to report), to be read in file order with their
  * 1-based line numbers; blank lines never. The workers run ahead of the reader (up to a bound on
  * the kept text waiting), so a scan started before its reader is ready (a query still compiling)
- * has done much of its work by then. `counts` is added to as ranges are read. With `timeKeys`,
- * the workers also parse each kept line and read its time (ScannedLine.record).
+ * has done much of its work by then. `counts` is added to as ranges are read. `reading` asks the
+ * workers for each kept line's time, or the file's latest time, too.
  */
-export function startLineScan(file: string, filter: LineFilter, counts: ScanCounts, options: ParallelScanOptions = {}, timeKeys?: readonly string[]): LineScan {
-  const ranges = startRanges<FilterResult>(file, { task: 'filter', needs: filter.needs, alwaysPass: filter.alwaysPass ?? [], ...(timeKeys ? { timeKeys } : {}) }, options);
+export function startLineScan(file: string, filter: LineFilter, counts: ScanCounts, options: ParallelScanOptions = {}, reading: ScanReading = {}): LineScan {
+  const { timeKeys, latestKeys } = reading;
+  const ranges = startRanges<FilterResult>(file, { task: 'filter', needs: filter.needs, alwaysPass: filter.alwaysPass ?? [], ...(timeKeys ? { timeKeys } : {}), ...(latestKeys ? { latestKeys } : {}) }, options);
+  let latest = 0;
+  let ended = false;
   function* lines(): Generator<ScannedLine> {
     let before = 0;
     for (const result of ranges.results) {
+      latest = Math.max(latest, result.latest ?? 0);
       const { kept, at, times, flags } = result;
       for (let i = 0; i < kept.length; i++) {
         const line = before + at[i]!;
@@ -147,13 +164,21 @@ export function startLineScan(file: string, filter: LineFilter, counts: ScanCoun
       counts.lines = before;
       counts.records += result.records;
     }
+    ended = true;
   }
-  return { lines: lines(), close: ranges.close };
+  return {
+    lines: lines(),
+    latest: () => {
+      if (!latestKeys || !ended) throw new Error('the latest time of a scan is known once its lines are read, when asked for');
+      return latest;
+    },
+    close: ranges.close,
+  };
 }
 
 /** startLineScan, read as it goes: stopping early stops the workers. */
-export function* scanLinesInParallel(file: string, filter: LineFilter, counts: ScanCounts, options: ParallelScanOptions = {}, timeKeys?: readonly string[]): Generator<ScannedLine> {
-  const scan = startLineScan(file, filter, counts, options, timeKeys);
+export function* scanLinesInParallel(file: string, filter: LineFilter, counts: ScanCounts, options: ParallelScanOptions = {}, reading: ScanReading = {}): Generator<ScannedLine> {
+  const scan = startLineScan(file, filter, counts, options, reading);
   try {
     yield* scan.lines;
   } finally {
@@ -206,9 +231,9 @@ export function latestTimeInParallel(file: string, timeKeys: readonly string[], 
   return startLatestTime(file, timeKeys, options).result();
 }
 
-interface FilterResult { readonly lines: number; readonly records: number; readonly kept: string[]; readonly at: Int32Array; readonly times?: Float64Array; readonly flags?: Uint8Array; readonly chars: number }
+interface FilterResult { readonly lines: number; readonly records: number; readonly kept: string[]; readonly at: Int32Array; readonly times?: Float64Array; readonly flags?: Uint8Array; readonly chars: number; readonly latest?: number }
 interface LatestResult { readonly lines: number; readonly records: number; readonly latest: number; readonly bad?: { readonly at: number; readonly text: string } }
-type Task = { readonly task: 'filter'; readonly needs: LineFilter['needs']; readonly alwaysPass: readonly string[]; readonly timeKeys?: readonly string[] } | { readonly task: 'latest'; readonly timeKeys: readonly string[] };
+type Task = { readonly task: 'filter'; readonly needs: LineFilter['needs']; readonly alwaysPass: readonly string[]; readonly timeKeys?: readonly string[]; readonly latestKeys?: readonly string[] } | { readonly task: 'latest'; readonly timeKeys: readonly string[] };
 
 // The shared counters (line-scan-worker.mjs says the same): ranges the reader has taken,
 // characters of kept lines sent and not yet taken, then each worker's count of results sent.

@@ -217,12 +217,55 @@ describe('scanLinesInParallel with timeKeys', () => {
     ];
     const path = file(lines.join('\n'));
     const counts = { lines: 0, records: 0 };
-    const got = [...scanLinesInParallel(path, { ...filter, alwaysPass: ['"_raw"'] }, counts, { workers: 2, rangeBytes: 16 }, ['_time', 'createdDateTime'])];
+    const got = [...scanLinesInParallel(path, { ...filter, alwaysPass: ['"_raw"'] }, counts, { workers: 2, rangeBytes: 16 }, { timeKeys: ['_time', 'createdDateTime'] })];
     expect(got).toEqual([
       { line: 1, text: lines[0], record: { time: Date.parse('2026-07-01T10:00:00Z'), hasRaw: false, hasSourcetype: false } },
       { line: 2, text: lines[1], record: { time: 1782903600000, hasRaw: true, hasSourcetype: true } },
       { line: 3, text: lines[2], record: { time: undefined, hasRaw: false, hasSourcetype: false } },
       { line: 4, text: lines[3] },
     ]);
+  });
+});
+
+describe('startLineScan with latestKeys (one pass for the lines and the latest time)', () => {
+  const keys = ['_time', 'createdDateTime', 'TimeGenerated'];
+  const lines = [
+    JSON.stringify({ app: 'IMAP4', result: 'fail', createdDateTime: '2026-07-01T10:00:00Z' }),
+    JSON.stringify({ app: 'Browser', result: 'ok', createdDateTime: '2026-07-01T12:30:00Z' }), // the latest: a line the filter drops
+    '',
+    JSON.stringify({ app: 'POP3', result: 'fail', TimeGenerated: '2026-07-01T11:00:00Z', note: 'é😀' }),
+    JSON.stringify({ app: 'Browser', x: { createdDateTime: '2031-01-01T00:00:00Z' }, createdDateTime: '2026-07-01T09:00:00Z' }),
+  ];
+
+  /** The lines and latest time of one scan, read to its end. */
+  const scan = (path: string, workers: number, rangeBytes: number, pieceBytes?: number) => {
+    const counts = { lines: 0, records: 0 };
+    const s = startLineScan(path, filter, counts, { workers, rangeBytes, ...(pieceBytes ? { pieceBytes } : {}) }, { latestKeys: keys });
+    const kept = [...s.lines];
+    return { kept, latest: s.latest(), counts };
+  };
+
+  it('keeps the lines the filter keeps, and finds the latest time of every line, as the two passes do', () => {
+    const many = Array.from({ length: 30 }, () => lines).flat();
+    const path = file(many.join('\r\n'));
+    const want = { kept: expected(path, filter).lines, latest: (latestTimeInParallel(path, keys, { workers: 1 }) as { latest: number }).latest, counts: expected(path, filter).counts };
+    expect(want.latest).toBe(Date.parse('2026-07-01T12:30:00Z'));
+    expect(want.kept.length).toBeGreaterThan(30);
+    for (const workers of [1, 2, 3]) for (const rangeBytes of [1, 40, 1 << 20]) expect(scan(path, workers, rangeBytes), `${workers} workers, ranges of ${rangeBytes} bytes`).toEqual(want);
+    for (const pieceBytes of [1, 30]) expect(scan(path, 2, 1 << 20, pieceBytes)).toEqual(want);
+  });
+
+  it('keeps a line the latest-time pass would stop at, though the filter drops it, for the reader to report', () => {
+    // Looks like an object, holds a time key the workers cannot read without a parse (twice), is no JSON.
+    const bad = '{"app": "Browser", "createdDateTime": "2026-07-01T10:00:00Z", "createdDateTime": oops}';
+    const path = file([...lines, bad, ...lines].join('\n'));
+    expect(latestTimeInParallel(path, keys, { workers: 1 })).toEqual({ bad: { line: 6, text: bad } });
+    for (const rangeBytes of [1, 40, 1 << 20]) expect(scan(path, 2, rangeBytes).kept.filter((l) => l.text === bad)).toEqual([{ line: 6, text: bad }]);
+  });
+
+  it('tells the latest time only once every line is read', () => {
+    const s = startLineScan(file(lines.join('\n')), filter, { lines: 0, records: 0 }, { workers: 2, rangeBytes: 16 }, { latestKeys: keys });
+    expect(() => s.latest()).toThrow(/once its lines are read/);
+    s.close();
   });
 });

@@ -107,6 +107,52 @@ describe('runQueryFile on a streamed export', () => {
       expect(first.rows.length).toBeGreaterThan(0);
     });
 
+    describe('without --now: one pass finds the latest time and keeps the lines, the run going ahead on a guess of it', () => {
+      // Over 128 KiB, so that the guess (the latest record of the first and last 64 KiB) can be wrong.
+      const lines = samples.flatMap((f) => readFileSync(f, 'utf8').trimEnd().split('\n'));
+      const many = Array.from({ length: 8 }, () => lines).flat();
+      const latestInTheMiddle = JSON.stringify({ ...JSON.parse(lines.find((l) => l.includes('IMAP4'))!), timestamp: '2026-08-01T00:00:00Z' });
+      const byTime = [...many].sort((a, b) => (JSON.parse(a).timestamp < JSON.parse(b).timestamp ? -1 : 1));
+      const sorted = query('sorted.jsonl', byTime.join('\n'));
+      const unsorted = query('unsorted.jsonl', [...many.slice(0, many.length / 2), latestInTheMiddle, ...many.slice(many.length / 2)].join('\n'));
+      const runs = [
+        // The last 30 days before the latest record: a window that moves with it.
+        query('late.kql', 'T | where todatetime(timestamp) > ago(30d) and client_app in~ ("IMAP4", "POP3") | summarize n = count(), latest = max(todatetime(timestamp)) by src_ip | order by src_ip asc'),
+        query('late.spl', '* earliest=-30d client_app IN ("IMAP4", "POP3") | stats count, max(_time) AS latest by src_ip'),
+      ];
+
+      it.each(runs.flatMap((file) => [sorted, unsorted].map((events) => ({ file, events }))))('$file on $events: the rows it gives on the held records', async ({ file, events }) => {
+        expect(readFileSync(events).length).toBeGreaterThan(2 * 64 * 1024);
+        const want = await runQueryFile(file, events, { ...held, table: 'T' });
+        expect(want.rows.length).toBeGreaterThan(0);
+        // A wrong guess runs again on the lines held, or (none held) on a second scan. A .kql run
+        // guesses once Kusto's analysis is stored (a cold one takes a latest-time pass meanwhile).
+        const analysisCache = mkdtempSync(join(tmpdir(), 'detc-kql-analyses-'));
+        for (const heldKeptChars of [undefined, 0]) {
+          for (const run of ['cold', 'warm']) expect(await runQueryFile(file, events, { ...parallel, table: 'T', heldKeptChars, analysisCache }), `${run}, ${heldKeptChars}`).toEqual(want);
+        }
+      });
+
+      it('the unsorted export makes the guess wrong: run with the guess, its rows differ', async () => {
+        const guess = Date.parse(JSON.parse(many.at(-1)!).timestamp as string);
+        for (const file of runs) {
+          const onGuess = await runQueryFile(file, unsorted, { ...held, table: 'T', now: guess + 1000 });
+          expect(onGuess).not.toEqual(await runQueryFile(file, unsorted, { ...held, table: 'T' }));
+        }
+      });
+
+      it('names a bad line the run did not read (it stopped early, on a right guess)', async () => {
+        const events = query('bad-after-take.jsonl', [...byTime.slice(0, -1), 'a line of text', byTime.at(-1)].join('\n'));
+        // Kusto's analysis stored by a first run: the second, warm, takes no latest-time pass while Kusto analyses.
+        const options = { ...parallel, table: 'T', analysisCache: mkdtempSync(join(tmpdir(), 'detc-kql-analyses-')) };
+        const file = query('take.kql', 'T | where client_app in~ ("IMAP4", "POP3") | take 1');
+        for (const run of ['cold', 'warm']) {
+          await expect(runQueryFile(file, events, options), run).rejects.toMatchObject({ diagnostics: [{ file: events, line: byTime.length }] });
+        }
+        expect(readdirSync(options.analysisCache)).toHaveLength(1);
+      });
+    });
+
     it('counts every record read, kept or not', async () => {
       const events = samples[2]!;
       const records = readFileSync(events, 'utf8').split('\n').filter((l) => l.trim() !== '').length;
