@@ -124,6 +124,9 @@ function timeReader(timeKeys) {
 
 /** What a quick read of a line's time returns when only a parse can tell. */
 const UNSURE = Symbol('unsure');
+/** What a line's time reader returns for a blank line, and for one that is no JSON object. */
+const BLANK = Symbol('blank');
+const BAD = Symbol('bad');
 const QUOTE = 0x22;
 const COLON = 0x3a;
 const COMMA = 0x2c;
@@ -185,55 +188,73 @@ function latestScanner(timeKeys) {
     const v = Number(number[0]);
     return timeKeys[keyAt.get(key)] === '_time' ? v * 1000 : v;
   };
-  // Latin-1: one character a byte, so offsets are byte offsets; a parsed line is decoded as UTF-8.
-  const scanPiece = (bytes, startsFile, text = bytes.latin1Slice(0, bytes.length)) => {
+  /**
+   * Reads the times of one piece's lines, in order: begin(text) with the piece as Latin-1 (one
+   * character a byte, so offsets are byte offsets; a parsed line is decoded as UTF-8), then
+   * line(…) for each of its lines: its time, undefined (none), BLANK or BAD (no JSON object).
+   */
+  const lineTimes = () => {
+    let text = '';
+    let match = null;
+    let backslash = -1;
+    return {
+      begin(piece) {
+        text = piece;
+        keys.lastIndex = 0;
+        match = keys.exec(text);
+        backslash = text.indexOf('\\');
+      },
+      line(bytes, from, lineEnd, newline) {
+        let found = 0;
+        let first = null;
+        while (match !== null && match.index < newline) {
+          if (found++ === 0) first = match;
+          match = keys.exec(text);
+        }
+        let slash = false;
+        while (backslash !== -1 && backslash < newline) {
+          slash = true;
+          backslash = text.indexOf('\\', newline + 1);
+        }
+        const shaped = !slash && bytes[from] === OPEN && bytes[lineEnd - 1] === CLOSE;
+        if (shaped) {
+          if (found === 0) return undefined;
+          if (found === 1) {
+            const t = quick(text, from, lineEnd, first[0], first.index);
+            if (t !== UNSURE) return t;
+          }
+        }
+        const line = bytes.toString('utf8', from, lineEnd);
+        if (!shaped && line.trim() === '') return BLANK;
+        let record;
+        try {
+          record = JSON.parse(line);
+        } catch {
+          return BAD;
+        }
+        return record === null || typeof record !== 'object' || Array.isArray(record) ? BAD : timeOf(record);
+      },
+    };
+  };
+  const scanPiece = (bytes, startsFile) => {
+    const text = bytes.latin1Slice(0, bytes.length);
+    const times = lineTimes();
+    times.begin(text);
     let latest = 0;
     let lines = 0;
     let records = 0;
-    keys.lastIndex = 0;
-    let match = keys.exec(text);
-    let backslash = text.indexOf('\\');
     let lineStart = startsFile && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
     while (lineStart < text.length) {
       let newline = text.indexOf('\n', lineStart);
       if (newline === -1) newline = text.length;
       lines++;
       const lineEnd = newline > lineStart && bytes[newline - 1] === CR ? newline - 1 : newline;
-      let found = 0;
-      let first = null;
-      while (match !== null && match.index < newline) {
-        if (found++ === 0) first = match;
-        match = keys.exec(text);
-      }
-      let slash = false;
-      while (backslash !== -1 && backslash < newline) {
-        slash = true;
-        backslash = text.indexOf('\\', newline + 1);
-      }
+      const t = times.line(bytes, lineStart, lineEnd, newline);
       const from = lineStart;
       lineStart = newline + 1;
-      const shaped = !slash && bytes[from] === OPEN && bytes[lineEnd - 1] === CLOSE;
-      let t = UNSURE;
-      if (shaped) {
-        records++;
-        if (found === 0) continue;
-        if (found === 1) t = quick(text, from, lineEnd, first[0], first.index);
-      }
-      if (t === UNSURE) {
-        const line = bytes.toString('utf8', from, lineEnd);
-        if (!shaped) {
-          if (line.trim() === '') continue;
-          records++;
-        }
-        let record;
-        try {
-          record = JSON.parse(line);
-        } catch {
-          return { lines, records, latest, bad: { at: lines, text: line } };
-        }
-        if (record === null || typeof record !== 'object' || Array.isArray(record)) return { lines, records, latest, bad: { at: lines, text: line } };
-        t = timeOf(record);
-      }
+      if (t === BLANK) continue;
+      records++;
+      if (t === BAD) return { lines, records, latest, bad: { at: lines, text: bytes.toString('utf8', from, lineEnd) } };
       if (t !== undefined && t > latest) latest = t;
     }
     return { lines, records, latest };
@@ -251,7 +272,7 @@ function latestScanner(timeKeys) {
     }
     return { lines, records, latest };
   };
-  scanRange.piece = scanPiece;
+  scanRange.lineTimes = lineTimes;
   return scanRange;
 }
 
@@ -274,9 +295,9 @@ function filterScanner(needs, alwaysPass, timeKeys, latestKeys) {
   const groups = needs.map((any) => new RegExp(any.map(escapeRegex).join('|'), 'i'));
   const keeps = (text) => exempt.test(text) || groups.every((re) => re.test(text));
   const timeOf = timeKeys ? timeReader(timeKeys) : undefined;
-  const latestPiece = latestKeys ? latestScanner(latestKeys).piece : undefined;
+  const lineTimes = latestKeys ? latestScanner(latestKeys).lineTimes : undefined;
   return (bytes, startsFile, pieceBytes) => {
-    const result = scanRange(bytes, startsFile, pieceBytes, candidate, special, keeps, latestPiece);
+    const result = scanRange(bytes, startsFile, pieceBytes, candidate, special, keeps, lineTimes);
     if (!timeOf) return result;
     const times = new Float64Array(result.kept.length);
     const flags = new Uint8Array(result.kept.length);
@@ -314,39 +335,23 @@ function nextOf(text, texts, from) {
   return next;
 }
 
-function scanRange(bytes, startsFile, pieceBytes, candidate, special, keeps, latestPiece) {
-  const result = { lines: 0, records: 0, kept: [], at: [] };
-  let latest = 0;
-  let bad = false;
-  for (const [from, to] of piecesOf(bytes, pieceBytes)) {
-    const piece = bytes.subarray(from, to);
-    const first = startsFile && from === 0;
-    const text = piece.latin1Slice(0, piece.length);
-    const before = result.lines;
-    scanPiece(piece, first, candidate, special, keeps, result, text);
-    if (!latestPiece || bad) continue;
-    const found = latestPiece(piece, first, text);
-    latest = Math.max(latest, found.latest);
-    if (found.bad) {
-      bad = true;
-      keepLine(result, before + found.bad.at, found.bad.text);
-    }
-  }
-  return { lines: result.lines, records: result.records, kept: result.kept, at: Int32Array.from(result.at), ...(latestPiece ? { latest } : {}) };
+function scanRange(bytes, startsFile, pieceBytes, candidate, special, keeps, lineTimes) {
+  const result = { lines: 0, records: 0, kept: [], at: [], latest: 0, times: lineTimes?.() };
+  for (const [from, to] of piecesOf(bytes, pieceBytes)) scanPiece(bytes.subarray(from, to), startsFile && from === 0, candidate, special, keeps, result);
+  return { lines: result.lines, records: result.records, kept: result.kept, at: Int32Array.from(result.at), ...(lineTimes ? { latest: result.latest } : {}) };
 }
 
-/** Adds line `line` to the kept lines, in line order, unless it is kept already. */
-function keepLine({ kept, at }, line, text) {
-  let i = at.length;
-  while (i > 0 && at[i - 1] > line) i--;
-  if (at[i - 1] === line) return;
-  kept.splice(i, 0, text);
-  at.splice(i, 0, line);
-}
-
-/** Adds a piece's lines, records and kept lines (numbered on from `result.lines`) to `result`. */
-function scanPiece(bytes, startsFile, candidate, special, keeps, result, text) {
+/**
+ * Adds a piece's lines, records and kept lines (numbered on from `result.lines`) to `result`;
+ * with `result.times` (task latest's reader of line times), the latest time of its lines too:
+ * a line that reader finds to be no JSON object is kept, and the lines after it are not read
+ * for their times (the reader stops at that line).
+ */
+function scanPiece(bytes, startsFile, candidate, special, keeps, result) {
+  const text = bytes.latin1Slice(0, bytes.length);
   const { kept, at } = result;
+  let { times, latest } = result;
+  times?.begin(text);
   let lines = result.lines;
   let records = result.records;
   candidate.lastIndex = 0;
@@ -378,10 +383,19 @@ function scanPiece(bytes, startsFile, candidate, special, keeps, result, text) {
       const line = bytes.toString('utf8', lineStart, lineEnd);
       if (line.trim() !== '') (records++, kept.push(line), at.push(lines));
     }
+    if (times) {
+      const t = times.line(bytes, lineStart, lineEnd, newline);
+      if (t === BAD) {
+        if (at[at.length - 1] !== lines) (kept.push(bytes.toString('utf8', lineStart, lineEnd)), at.push(lines));
+        times = undefined;
+      } else if (typeof t === 'number' && t > latest) latest = t;
+    }
     lineStart = newline + 1;
   }
   result.lines = lines;
   result.records = records;
+  result.latest = latest;
+  result.times = times;
 }
 
 run(workerData);
