@@ -66,6 +66,8 @@ interface LatestGuessingScan {
   readonly lines: Iterable<ScannedLine>;
   /** Reads what the run left unread; then the file's latest time, and the lines held (undefined: not all could be). */
   end(): { readonly latest: number; readonly held: readonly ScannedLine[] | undefined };
+  /** Stops it unread. */
+  close(): void;
 }
 
 /** A record that is an object, with its text as written when the export is JSON Lines. */
@@ -169,8 +171,13 @@ async function exportRecords(file: string, heldBytes: number, scan: ParallelScan
       }
       return step;
     };
+    const close = () => {
+      lineScan.close();
+      started.delete(lineScan);
+    };
     return {
       guess,
+      close,
       lines: { [Symbol.iterator]: () => ({ next }) },
       end() {
         try {
@@ -178,8 +185,7 @@ async function exportRecords(file: string, heldBytes: number, scan: ParallelScan
           for (let step = next(); !step.done; step = next()) if (!step.value.record) checked(file, parsedJsonLine(step.value.line, step.value.text));
           return { latest: lineScan.latest(), held };
         } finally {
-          lineScan.close();
-          started.delete(lineScan);
+          close();
         }
       },
     };
@@ -326,13 +332,19 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
     const cache = options.analysisCache === undefined ? kqlAnalysisCacheDir() : options.analysisCache || undefined;
     let analysed = readKqlAnalysis(cache, text, tables);
     let early: { scan: LineScan; needs: string[][] } | undefined;
+    let earlyGuessing: { scan: LatestGuessingScan; needs: string[][] } | undefined;
     if (!analysed) {
-      // Meanwhile, worker threads start on the latest-time pass, or with --now on the lines the
-      // query's first where seems to need: that scan is read only if the analysed query's
-      // pre-filter implies its guess (every line the real one keeps, the guess kept).
-      if (options.now === undefined) records.startLatest();
-      else {
-        const needs = guessRawPrefilterNeeds(text, table, new Set(columns.filter((c) => c.type === 'string').map((c) => c.name)));
+      // Meanwhile, worker threads start on the lines the query's first where seems to need
+      // (without --now finding the latest time too, on every core: on one, that pass alone took
+      // as long as the whole run), or on the latest-time pass when there is no such guess: a scan
+      // on a guess is read only if the analysed query's pre-filter implies it (every line the
+      // real one keeps, the guess kept).
+      const needs = guessRawPrefilterNeeds(text, table, new Set(columns.filter((c) => c.type === 'string').map((c) => c.name)));
+      if (options.now === undefined) {
+        const scan = needs && records.scanGuessingLatest({ needs });
+        if (scan) earlyGuessing = { scan, needs: needs! };
+        else records.startLatest();
+      } else {
         const scan = needs && records.startScan({ needs }, { early: true });
         if (scan) early = { scan, needs: needs! };
       }
@@ -345,7 +357,9 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
     const rowsOf = (lines: Iterable<ScannedLine>) => mapped(lines, ({ line, text: raw }) => checked(eventsFile, parsedJsonLine(line, raw)).record);
     // Without --now (and no latest-time pass started while Kusto analysed), the query ends at the
     // latest record: guessed, and found in the same pass as the lines (as for a search above).
-    const guessing = options.now === undefined && needs ? records.scanGuessingLatest({ needs }) : undefined;
+    let guessing = earlyGuessing && guessImplied(earlyGuessing.needs, needs ?? undefined) ? earlyGuessing.scan : undefined;
+    if (!guessing) earlyGuessing?.scan.close();
+    guessing ??= options.now === undefined && needs ? records.scanGuessingLatest({ needs }) : undefined;
     if (guessing) {
       let result = compiled.run({ [table]: { rows: rowsOf(guessing.lines) } }, { now: guessing.guess + 1000 });
       const { latest, held } = guessing.end();
