@@ -64,8 +64,11 @@ interface LatestGuessingScan {
   readonly guess: number;
   /** The kept lines, once, as they come (held too, up to HELD_KEPT_CHARS characters). */
   readonly lines: Iterable<ScannedLine>;
-  /** Reads what the run left unread; then the file's latest time, and the lines held (undefined: not all could be). */
-  end(): { readonly latest: number; readonly held: readonly ScannedLine[] | undefined };
+  /**
+   * Reads what the run left unread (checking, unless told not to, that each line is a record);
+   * then the file's latest time, and the lines held (undefined: not all could be).
+   */
+  end(check?: boolean): { readonly latest: number; readonly held: readonly ScannedLine[] | undefined };
   /** Stops it unread. */
   close(): void;
 }
@@ -179,10 +182,10 @@ async function exportRecords(file: string, heldBytes: number, scan: ParallelScan
       guess,
       close,
       lines: { [Symbol.iterator]: () => ({ next }) },
-      end() {
+      end(check = true) {
         try {
           // A line the run did not read (it stopped early) is still reported if it is no record.
-          for (let step = next(); !step.done; step = next()) if (!step.value.record) checked(file, parsedJsonLine(step.value.line, step.value.text));
+          for (let step = next(); !step.done; step = next()) if (check && !step.value.record) checked(file, parsedJsonLine(step.value.line, step.value.text));
           return { latest: lineScan.latest(), held };
         } finally {
           close();
@@ -307,12 +310,7 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
       // Without --now the search ends at the latest record: guessed, and found in the same pass.
       const guessing = options.now === undefined && filter ? records.scanGuessingLatest(filter, { withTimes: true }) : undefined;
       if (guessing) {
-        let result = compiled.run(mapped(guessing.lines, scannedEvent), { now: guessing.guess + 1000 });
-        const { latest, held } = guessing.end();
-        if (latest !== guessing.guess) {
-          const lines = held ?? records.startScan(filter!, { withTimes: true })!.lines;
-          result = compiled.run(mapped(lines, scannedEvent), { now: latest + 1000 });
-        }
+        const result = runOnGuess(guessing, (lines, now) => compiled.run(mapped(lines, scannedEvent), { now }), () => records.startScan(filter!, { withTimes: true })!.lines);
         return { columns: [...result.columns], rows: result.rows, read: records.read() };
       }
       const now = options.now ?? records.latest() + 1000;
@@ -361,9 +359,7 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
     if (!guessing) earlyGuessing?.scan.close();
     guessing ??= options.now === undefined && needs ? records.scanGuessingLatest({ needs }) : undefined;
     if (guessing) {
-      let result = compiled.run({ [table]: { rows: rowsOf(guessing.lines) } }, { now: guessing.guess + 1000 });
-      const { latest, held } = guessing.end();
-      if (latest !== guessing.guess) result = compiled.run({ [table]: { rows: rowsOf(held ?? records.startScan({ needs: needs! })!.lines) } }, { now: latest + 1000 });
+      const result = runOnGuess(guessing, (lines, now) => compiled.run({ [table]: { rows: rowsOf(lines) } }, { now }), () => records.startScan({ needs: needs! })!.lines);
       return { columns: result.columns.map((c) => c.name), rows: result.rows, read: records.read() };
     }
     const now = options.now ?? records.latest() + 1000;
@@ -385,6 +381,24 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
   } finally {
     records.close();
   }
+}
+
+/**
+ * A run on a guess of the latest time (LatestGuessingScan), made again with the right one when
+ * the guess was wrong: on the lines held, or on `again` (a second scan). A run that failed on the
+ * guess fails only if the guess was right (on the wrong window, rows of another hour may fail it).
+ */
+function runOnGuess<R>(guessing: LatestGuessingScan, run: (lines: Iterable<ScannedLine>, now: number) => R, again: () => Iterable<ScannedLine>): R {
+  let result: { value: R } | { failure: unknown };
+  try {
+    result = { value: run(guessing.lines, guessing.guess + 1000) };
+  } catch (e) {
+    result = { failure: e };
+  }
+  const { latest, held } = guessing.end('value' in result);
+  if (latest !== guessing.guess) return run(held ?? again(), latest + 1000);
+  if ('failure' in result) throw result.failure;
+  return result.value;
 }
 
 function* mapped<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {

@@ -141,6 +141,18 @@ describe('runQueryFile on a streamed export', () => {
         }
       });
 
+      it('gives the right rows when the run on a wrong guess failed (rows of another window failed it)', async () => {
+        // Every event but the latest has a text `marker`, which if() refuses as a condition: only
+        // the window of the guess holds one.
+        const marked = [...many.slice(0, many.length / 2), latestInTheMiddle, ...many.slice(many.length / 2)].map((l) => (l === latestInTheMiddle ? l : JSON.stringify({ ...JSON.parse(l), marker: 'x' })));
+        const events = query('marked.jsonl', marked.join('\n'));
+        const file = query('marked.spl', '* earliest=-30d client_app IN ("IMAP4", "POP3") | eval flagged=if(marker, 1, 0) | stats count');
+        const want = await runQueryFile(file, events, held);
+        expect(want.rows).toEqual([{ count: 1 }]);
+        await expect(runQueryFile(file, events, { ...held, now: Date.parse(JSON.parse(many.at(-1)!).timestamp as string) + 1000 })).rejects.toThrow(/Boolean/);
+        expect(await runQueryFile(file, events, parallel)).toEqual(want);
+      });
+
       it('names a bad line the run did not read (it stopped early, on a right guess)', async () => {
         const events = query('bad-after-take.jsonl', [...byTime.slice(0, -1), 'a line of text', byTime.at(-1)].join('\n'));
         // Kusto's analysis stored by a first run: the second, warm, takes no latest-time pass while Kusto analyses.
