@@ -156,13 +156,15 @@ function atTopLevel(text, from, at) {
 }
 
 /**
- * Task `latest`: (range bytes, whether the range starts the file) → { lines, records, latest, bad? }.
- * Most lines are read without a parse: a line `{` … `}` without a backslash that holds one time
- * key, once, at the top level, followed by a date text (ASCII) or a plain number, has that time;
- * one holding no time key has none. Every other line is parsed (and stops the scan if it is not
- * a JSON object). A line that looks like an object is taken to be one here.
+ * The reader of line times of task `latest` (and of task `filter` with `latestKeys`): given a
+ * piece as Latin-1 (one character a byte, so offsets are byte offsets; a parsed line is decoded
+ * as UTF-8), a function called for each of its lines, in order, that gives the line's time,
+ * undefined (none), BLANK or BAD (no JSON object). Most lines are read without
+ * a parse: a line `{` … `}` without a backslash that holds one time key, once, at the top level,
+ * followed by a date text (ASCII) or a plain number, has that time; one holding no time key has
+ * none. Every other line is parsed. A line that looks like an object is taken to be one here.
  */
-function latestScanner(timeKeys) {
+function lineTimeReader(timeKeys) {
   const timeOf = timeReader(timeKeys);
   const keyAt = new Map(timeKeys.map((k, i) => [`"${k}"`, i]));
   const keys = new RegExp([...keyAt.keys()].map(escapeRegex).join('|'), 'g');
@@ -188,58 +190,52 @@ function latestScanner(timeKeys) {
     const v = Number(number[0]);
     return timeKeys[keyAt.get(key)] === '_time' ? v * 1000 : v;
   };
-  /**
-   * Reads the times of one piece's lines, in order: begin(text) with the piece as Latin-1 (one
-   * character a byte, so offsets are byte offsets; a parsed line is decoded as UTF-8), then
-   * line(…) for each of its lines: its time, undefined (none), BLANK or BAD (no JSON object).
-   */
-  const lineTimes = () => {
-    let text = '';
-    let match = null;
-    let backslash = -1;
-    return {
-      begin(piece) {
-        text = piece;
-        keys.lastIndex = 0;
+  return (text) => {
+    keys.lastIndex = 0;
+    let match = keys.exec(text);
+    let backslash = text.indexOf('\\');
+    return (bytes, from, lineEnd, newline) => {
+      let found = 0;
+      let first = null;
+      while (match !== null && match.index < newline) {
+        if (found++ === 0) first = match;
         match = keys.exec(text);
-        backslash = text.indexOf('\\');
-      },
-      line(bytes, from, lineEnd, newline) {
-        let found = 0;
-        let first = null;
-        while (match !== null && match.index < newline) {
-          if (found++ === 0) first = match;
-          match = keys.exec(text);
+      }
+      let slash = false;
+      while (backslash !== -1 && backslash < newline) {
+        slash = true;
+        backslash = text.indexOf('\\', newline + 1);
+      }
+      const shaped = !slash && bytes[from] === OPEN && bytes[lineEnd - 1] === CLOSE;
+      if (shaped) {
+        if (found === 0) return undefined;
+        if (found === 1) {
+          const t = quick(text, from, lineEnd, first[0], first.index);
+          if (t !== UNSURE) return t;
         }
-        let slash = false;
-        while (backslash !== -1 && backslash < newline) {
-          slash = true;
-          backslash = text.indexOf('\\', newline + 1);
-        }
-        const shaped = !slash && bytes[from] === OPEN && bytes[lineEnd - 1] === CLOSE;
-        if (shaped) {
-          if (found === 0) return undefined;
-          if (found === 1) {
-            const t = quick(text, from, lineEnd, first[0], first.index);
-            if (t !== UNSURE) return t;
-          }
-        }
-        const line = bytes.toString('utf8', from, lineEnd);
-        if (!shaped && line.trim() === '') return BLANK;
-        let record;
-        try {
-          record = JSON.parse(line);
-        } catch {
-          return BAD;
-        }
-        return record === null || typeof record !== 'object' || Array.isArray(record) ? BAD : timeOf(record);
-      },
+      }
+      const line = bytes.toString('utf8', from, lineEnd);
+      if (!shaped && line.trim() === '') return BLANK;
+      let record;
+      try {
+        record = JSON.parse(line);
+      } catch {
+        return BAD;
+      }
+      return record === null || typeof record !== 'object' || Array.isArray(record) ? BAD : timeOf(record);
     };
   };
+}
+
+/**
+ * Task `latest`: (range bytes, whether the range starts the file) → { lines, records, latest, bad? },
+ * each line's time read by lineTimeReader; the scan stops at a line that is not a JSON object.
+ */
+function latestScanner(timeKeys) {
+  const lineTimes = lineTimeReader(timeKeys);
   const scanPiece = (bytes, startsFile) => {
     const text = bytes.latin1Slice(0, bytes.length);
-    const times = lineTimes();
-    times.begin(text);
+    const timeOfLine = lineTimes(text);
     let latest = 0;
     let lines = 0;
     let records = 0;
@@ -249,7 +245,7 @@ function latestScanner(timeKeys) {
       if (newline === -1) newline = text.length;
       lines++;
       const lineEnd = newline > lineStart && bytes[newline - 1] === CR ? newline - 1 : newline;
-      const t = times.line(bytes, lineStart, lineEnd, newline);
+      const t = timeOfLine(bytes, lineStart, lineEnd, newline);
       const from = lineStart;
       lineStart = newline + 1;
       if (t === BLANK) continue;
@@ -259,7 +255,7 @@ function latestScanner(timeKeys) {
     }
     return { lines, records, latest };
   };
-  const scanRange = (bytes, startsFile, pieceBytes) => {
+  return (bytes, startsFile, pieceBytes) => {
     let latest = 0;
     let lines = 0;
     let records = 0;
@@ -272,8 +268,6 @@ function latestScanner(timeKeys) {
     }
     return { lines, records, latest };
   };
-  scanRange.lineTimes = lineTimes;
-  return scanRange;
 }
 
 /**
@@ -295,7 +289,7 @@ function filterScanner(needs, alwaysPass, timeKeys, latestKeys) {
   const groups = needs.map((any) => new RegExp(any.map(escapeRegex).join('|'), 'i'));
   const keeps = (text) => exempt.test(text) || groups.every((re) => re.test(text));
   const timeOf = timeKeys ? timeReader(timeKeys) : undefined;
-  const lineTimes = latestKeys ? latestScanner(latestKeys).lineTimes : undefined;
+  const lineTimes = latestKeys ? lineTimeReader(latestKeys) : undefined;
   return (bytes, startsFile, pieceBytes) => {
     const result = scanRange(bytes, startsFile, pieceBytes, candidate, special, keeps, lineTimes);
     if (!timeOf) return result;
@@ -336,22 +330,22 @@ function nextOf(text, texts, from) {
 }
 
 function scanRange(bytes, startsFile, pieceBytes, candidate, special, keeps, lineTimes) {
-  const result = { lines: 0, records: 0, kept: [], at: [], latest: 0, times: lineTimes?.() };
+  const result = { lines: 0, records: 0, kept: [], at: [], latest: 0, lineTimes };
   for (const [from, to] of piecesOf(bytes, pieceBytes)) scanPiece(bytes.subarray(from, to), startsFile && from === 0, candidate, special, keeps, result);
   return { lines: result.lines, records: result.records, kept: result.kept, at: Int32Array.from(result.at), ...(lineTimes ? { latest: result.latest } : {}) };
 }
 
 /**
  * Adds a piece's lines, records and kept lines (numbered on from `result.lines`) to `result`;
- * with `result.times` (task latest's reader of line times), the latest time of its lines too:
+ * with `result.lineTimes` (task latest's reader of line times), the latest time of its lines too:
  * a line that reader finds to be no JSON object is kept, and the lines after it are not read
  * for their times (the reader stops at that line).
  */
 function scanPiece(bytes, startsFile, candidate, special, keeps, result) {
   const text = bytes.latin1Slice(0, bytes.length);
   const { kept, at } = result;
-  let { times, latest } = result;
-  times?.begin(text);
+  let { latest } = result;
+  let timeOfLine = result.lineTimes?.(text);
   let lines = result.lines;
   let records = result.records;
   candidate.lastIndex = 0;
@@ -383,11 +377,11 @@ function scanPiece(bytes, startsFile, candidate, special, keeps, result) {
       const line = bytes.toString('utf8', lineStart, lineEnd);
       if (line.trim() !== '') (records++, kept.push(line), at.push(lines));
     }
-    if (times) {
-      const t = times.line(bytes, lineStart, lineEnd, newline);
+    if (timeOfLine) {
+      const t = timeOfLine(bytes, lineStart, lineEnd, newline);
       if (t === BAD) {
         if (at[at.length - 1] !== lines) (kept.push(bytes.toString('utf8', lineStart, lineEnd)), at.push(lines));
-        times = undefined;
+        timeOfLine = result.lineTimes = undefined;
       } else if (typeof t === 'number' && t > latest) latest = t;
     }
     lineStart = newline + 1;
@@ -395,7 +389,6 @@ function scanPiece(bytes, startsFile, candidate, special, keeps, result) {
   result.lines = lines;
   result.records = records;
   result.latest = latest;
-  result.times = times;
 }
 
 run(workerData);
