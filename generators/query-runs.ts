@@ -149,19 +149,21 @@ async function exportRecords(file: string, heldBytes: number, scan: ParallelScan
   let latestScan: LatestTimeScan | undefined;
   // While this thread compiles, the workers leave it a core.
   const alongside: ParallelScanOptions = { ...scan, workers: Math.max(1, scanWorkers(scan) - 1) };
-  const startScan = (filter: LineFilter, { withTimes = false, early = false } = {}): LineScan | undefined => {
+  const startScan = (filter: LineFilter, { withTimes = false, early = false, withLatest = false } = {}): LineScan | undefined => {
     if (!parallel) return undefined;
     counts = { lines: 0, records: 0 };
-    const lineScan = startLineScan(file, filter, counts, early ? alongside : scan, withTimes ? { timeKeys: TIME_KEYS } : {});
+    const lineScan = startLineScan(file, filter, counts, early ? alongside : scan, { ...(withTimes ? { timeKeys: TIME_KEYS } : {}), ...(withLatest ? { latestKeys: TIME_KEYS } : {}) });
     started.add(lineScan);
     return lineScan;
+  };
+  const stop = (lineScan: LineScan) => {
+    lineScan.close();
+    started.delete(lineScan);
   };
   const scanGuessingLatest: ExportRecords['scanGuessingLatest'] = (filter, { withTimes = false } = {}) => {
     if (!parallel || latestScan) return undefined;
     const guess = latestAtEnds(file);
-    counts = { lines: 0, records: 0 };
-    const lineScan = startLineScan(file, filter, counts, scan, { ...(withTimes ? { timeKeys: TIME_KEYS } : {}), latestKeys: TIME_KEYS });
-    started.add(lineScan);
+    const lineScan = startScan(filter, { withTimes, withLatest: true })!;
     const iterator = lineScan.lines[Symbol.iterator]();
     let held: ScannedLine[] | undefined = [];
     let chars = 0;
@@ -174,10 +176,7 @@ async function exportRecords(file: string, heldBytes: number, scan: ParallelScan
       }
       return step;
     };
-    const close = () => {
-      lineScan.close();
-      started.delete(lineScan);
-    };
+    const close = () => stop(lineScan);
     return {
       guess,
       close,
@@ -197,8 +196,7 @@ async function exportRecords(file: string, heldBytes: number, scan: ParallelScan
     try {
       for (const { line, text } of lineScan.lines) yield checked(file, parsedJsonLine(line, text));
     } finally {
-      lineScan.close();
-      started.delete(lineScan);
+      stop(lineScan);
     }
   }
   function* stream(filter?: LineFilter): Generator<ReadRecord> {
