@@ -3,7 +3,6 @@
 // "billion laughs" file fails fast, and a cap on file size.
 import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
-import type { Node } from 'yaml';
 import { error, type Diagnostic, type SourceLocation } from '../diagnostics.ts';
 import { keepYamlData, storedYamlData } from './yaml-data-cache.ts';
 
@@ -91,7 +90,7 @@ function parseText(file: string, text: string): { doc?: YamlDocument; diagnostic
       } else break;
       found = options.key && keyNode ? keyNode : node ?? keyNode;
     }
-    const range = (found as Node | undefined)?.range;
+    const range = (found as Yaml.Node | undefined)?.range;
     if (!range) return atStart;
     let start = range[0];
     // Offsets inside a quoted scalar count from its first character, not the quote.
