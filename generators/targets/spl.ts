@@ -204,7 +204,11 @@ class SearchSyntax {
         const v = { eq: t.value, contains: `*${t.value}*`, startswith: `${t.value}*`, endswith: `*${t.value}` }[t.op];
         return `${f}${equals}${splQuoted(v)}`;
       }
-      case 'pattern': return `${f}=${splQuoted(t.pattern.map((p) => (p.kind === 'literal' ? p.text : '*')).join(''))}`;
+      case 'pattern':
+        // Wildcards alone (`*`) match any value, the empty one too; the rule's meaning takes an
+        // empty value for a missing one, so it is `exists` then.
+        if (t.pattern.every((p) => p.kind === 'anyRun')) return this.test({ kind: 'exists', field: t.field, exists: true });
+        return `${f}=${splQuoted(t.pattern.map((p) => (p.kind === 'literal' ? p.text : '*')).join(''))}`;
       case 'cidr': return `${f}=${splQuoted(t.cidr)}`;
       case 'number': return `${f}${{ eq: equals, gt: '>', gte: '>=', lt: '<', lte: '<=' }[t.op]}${t.value}`;
       case 'bool': return `${f}=${t.value}`;
