@@ -10,8 +10,13 @@ import type { CheckWorkerData, CheckWorkerReport, SentRuleCheck } from './parall
 import { checkRule, portableRuleCheck } from './query-validation.ts';
 import { replayEngines } from './replay/engines.ts';
 import { replayMacros } from './replay/harness.ts';
+import { takeYamlDataFrom } from './rules/yaml-data-cache.ts';
+import { yamlTextsParsed } from './rules/yaml-document.ts';
 
 const data = workerData as CheckWorkerData;
+// The YAML the caller parses (loading the catalog meanwhile) is not parsed again here.
+if (data.yamlData) takeYamlDataFrom(data.yamlData);
+
 const checks: SentRuleCheck[] = [];
 let error: string | undefined;
 try {
@@ -36,4 +41,4 @@ try {
 } catch (e) {
   error = (e as Error).message;
 }
-parentPort!.postMessage({ checks, ...(error ? { error } : {}) } satisfies CheckWorkerReport);
+parentPort!.postMessage({ checks, yamlParsed: yamlTextsParsed(), ...(error ? { error } : {}) } satisfies CheckWorkerReport);

@@ -10,13 +10,14 @@ import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { Catalog } from './catalog.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import type { TargetName } from './logsources/types.ts';
 import { readRuleCheck, ruleCheckKey, storeRuleChecks, type RuleCheckCache } from './check-cache.ts';
 import { checkRule, portableRuleCheck, reported, ruleCheckOf, type PortableRuleCheck, type RuleCheck } from './query-validation.ts';
 import { keepCustomDetectionAhead } from './package/defender.ts';
+import { shareYamlData } from './rules/yaml-data-cache.ts';
 import { replayEngines } from './replay/engines.ts';
 import { replayMacros, type TestOutcome } from './replay/harness.ts';
 
@@ -46,6 +47,8 @@ export interface ParallelCheckResult {
   readonly byWorkers: number;
   /** How many rules' checks came from the cache (unchanged since they were made). */
   readonly fromCache: number;
+  /** YAML texts the workers parsed themselves (yamlParsed of their reports). */
+  readonly yamlParsedByWorkers: number;
 }
 
 /** What a worker is given. */
@@ -61,6 +64,8 @@ export interface CheckWorkerData {
   readonly cache?: RuleCheckCache;
   /** Int32 [next place in `pending`], shared by every thread. */
   readonly next: SharedArrayBuffer;
+  /** Where the YAML data of the files this thread parses arrives (shareYamlData), read before each rule is loaded. */
+  readonly yamlData?: MessagePort;
 }
 
 /** A rule's check as a worker sends it back: `index` is its place in CheckWorkerData.files. */
@@ -71,6 +76,8 @@ export interface SentRuleCheck extends PortableRuleCheck {
 /** A worker's one message: the rules it checked, and the error that stopped it, if one did (the rule it was on is not among them). */
 export interface CheckWorkerReport {
   readonly checks: readonly SentRuleCheck[];
+  /** YAML texts the worker parsed itself (the log sources', and the rule files the caller had not parsed and shared yet). */
+  readonly yamlParsed?: number;
   readonly error?: string;
 }
 
@@ -154,7 +161,9 @@ export async function checkGeneratedQueriesInParallel(catalog: Catalog, options:
     }
   }
   let byWorkers = 0;
+  let yamlParsedByWorkers = 0;
   for (const report of await Promise.all(workers.map((w) => w.report))) {
+    yamlParsedByWorkers += report.yamlParsed ?? 0;
     for (const sent of report.checks) {
       if (fromCache.has(sent.index)) continue; // in the cache by the time this thread read it
       checks[sent.index] = ruleCheckOf(rules[sent.index]!, sent);
@@ -164,7 +173,7 @@ export async function checkGeneratedQueriesInParallel(catalog: Catalog, options:
   const done = checks.map((check, i) => check ?? checkRule(rules[i]!, replay, macros));
   for (const check of done) if (check.customDetection) keepCustomDetectionAhead(check.customDetection);
   if (cache && keys) storeRuleChecks(cache, rules.flatMap((rule, i) => (fromCache.has(i) ? [] : [[keys[i]!, portableRuleCheck(rule, done[i]!)] as const])));
-  return { diagnostics: reported(done.map((c) => c.diagnostics)), outcomes: done.flatMap((c) => c.outcomes), ruleMs: done.map((c) => c.ms), byWorkers, fromCache: fromCache.size };
+  return { diagnostics: reported(done.map((c) => c.diagnostics)), outcomes: done.flatMap((c) => c.outcomes), ruleMs: done.map((c) => c.ms), byWorkers, fromCache: fromCache.size, yamlParsedByWorkers };
 }
 
 interface CheckWorker {
@@ -181,19 +190,27 @@ declare const DETC_CHECK_WORKER_BUNDLE: string | undefined;
  * its own bundle (bin/cli-loader.js); from the sources, the source through tsx.
  */
 function startWorker(data: CheckWorkerData): CheckWorker {
+  // The rule files this thread parses (loading the catalog) go to the worker as they are parsed.
+  const { port1: yamlData, port2: yamlDataThere } = new MessageChannel();
+  const unshare = shareYamlData((key, entry) => yamlData.postMessage([key, entry]));
+  const options = { workerData: { ...data, yamlData: yamlDataThere }, transferList: [yamlDataThere] };
   let worker: Worker;
-  if (typeof DETC_CHECK_WORKER_BUNDLE === 'string') worker = new Worker(new URL(DETC_CHECK_WORKER_BUNDLE), { workerData: data });
+  if (typeof DETC_CHECK_WORKER_BUNDLE === 'string') worker = new Worker(new URL(DETC_CHECK_WORKER_BUNDLE), options);
   else {
     const require = createRequire(import.meta.url);
     const tsx = pathToFileURL(require.resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
     const entry = pathToFileURL(resolve(fileURLToPath(new URL('.', import.meta.url)), 'parallel-checks-worker.ts')).href;
-    worker = new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`, { eval: true, workerData: data });
+    worker = new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`, { eval: true, ...options });
   }
   const report = new Promise<CheckWorkerReport>((done) => {
     let report: CheckWorkerReport = { checks: [] };
     worker.once('message', (message: CheckWorkerReport) => (report = message));
     worker.once('error', (e) => (report = { checks: report.checks, error: e.message }));
-    worker.once('exit', () => done(report));
+    worker.once('exit', () => {
+      unshare();
+      yamlData.close();
+      done(report);
+    });
   });
   return { report, stop: () => worker.terminate() };
 }

@@ -6,6 +6,7 @@ import { checkGeneratedQueriesInParallel, checkThreads } from '../generators/par
 import { projectPath } from '../generators/paths.ts';
 import { checkGeneratedQueries } from '../generators/query-validation.ts';
 import { replayEngines } from '../generators/replay/engines.ts';
+import { forgetYamlData } from '../generators/rules/yaml-data-cache.ts';
 import type { TestOutcome } from '../generators/replay/harness.ts';
 
 const catalog = loadCatalog(projectPath());
@@ -20,6 +21,14 @@ describe('checkGeneratedQueriesInParallel', () => {
     expect(parallel.outcomes.map(summary)).toEqual(single.outcomes.map(summary));
     expect(parallel.outcomes.every((o, i) => o.rule === single.outcomes[i]!.rule && o.test === single.outcomes[i]!.test)).toBe(true);
     expect(parallel.ruleMs).toHaveLength(catalog.rules.length);
+  }, 60_000);
+
+  it('has the workers take the YAML this thread parsed instead of parsing it again', async () => {
+    forgetYamlData();
+    const loaded = loadCatalog(projectPath()); // parses every rule file and log source here
+    const parallel = await checkGeneratedQueriesInParallel(loaded, { threads: 2, minRules: 0, thisThreadChecks: false });
+    expect(parallel.byWorkers).toBe(loaded.rules.length);
+    expect(parallel.yamlParsedByWorkers).toBe(0);
   }, 60_000);
 
   it('limits the replayed targets', async () => {

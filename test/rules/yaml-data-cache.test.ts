@@ -5,11 +5,12 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MessageChannel } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findRuleFiles } from '../../generators/catalog.ts';
 import { projectPath } from '../../generators/paths.ts';
-import { flushYamlData, forgetYamlData, storedYamlData } from '../../generators/rules/yaml-data-cache.ts';
-import { parseYamlDocument, type DataPath } from '../../generators/rules/yaml-document.ts';
+import { flushYamlData, forgetYamlData, shareYamlData, storedYamlData, takeYamlDataFrom } from '../../generators/rules/yaml-data-cache.ts';
+import { parseYamlDocument, yamlTextsParsed, type DataPath } from '../../generators/rules/yaml-document.ts';
 
 const TRICKY = [
   'a: -0\nb: .nan\nc: -.inf\nd: 0x1F\ne: 1e3\nf: "1e3"\ng: ~\nh: [1, "two", {three: 3}]\n',
@@ -95,5 +96,33 @@ describe('the cache of parsed YAML data', () => {
       expect(storedYamlData(TRICKY[0]!)).toBeUndefined();
       expect(exactly(parseYamlDocument('a.yml', TRICKY[0]!).doc!.data)).toBe(exactly({ a: -0, b: NaN, c: -Infinity, d: 31, e: 1000, f: '1e3', g: null, h: [1, 'two', { three: 3 }] }));
     }
+  });
+
+  it("hands another thread the entries this run makes (not those read from the cache file), which that thread's reads then find", () => {
+    parseYamlDocument('old.yml', TRICKY[0]!);
+    flushYamlData();
+    forgetYamlData(); // a new run: TRICKY[0] comes from the cache file
+    parseYamlDocument('old.yml', TRICKY[0]!);
+    parseYamlDocument('a.yml', TRICKY[1]!);
+    // As between threads: the entries posted to a port, taken from the other end.
+    const { port1, port2 } = new MessageChannel();
+    let sent = 0;
+    const stop = shareYamlData((key, entry) => (port1.postMessage([key, entry]), sent++));
+    parseYamlDocument('b.yml', TRICKY[2]!);
+    parseYamlDocument('b.yml', TRICKY[2]!); // made once, sent once
+    stop();
+    parseYamlDocument('c.yml', TRICKY[3]!);
+    expect(sent).toBe(2);
+    // The other thread: no cache file of its own (DETC_NO_CACHE=1), only what it was handed.
+    process.env.DETC_NO_CACHE = '1';
+    forgetYamlData();
+    takeYamlDataFrom(port2);
+    const before = yamlTextsParsed();
+    expect(exactly(parseYamlDocument('a.yml', TRICKY[1]!).doc!.data)).toBe(exactly({ base: { x: 1, y: [1, 2] }, one: { x: 1, y: [1, 2] }, two: { x: 1, y: [1, 2] } }));
+    expect(parseYamlDocument('b.yml', TRICKY[2]!).doc!.locate(['folded'])).toEqual({ file: 'b.yml', line: 4, col: 9 });
+    expect(yamlTextsParsed() - before).toBe(1); // only to locate a part
+    expect(storedYamlData(TRICKY[0]!)).toBeUndefined();
+    expect(storedYamlData(TRICKY[3]!)).toBeUndefined();
+    port1.close();
   });
 });
