@@ -25,6 +25,12 @@ import { writeSignIns } from './signin-generator.ts';
 import { RULE, toSprayRows, type EngineFigures, type SprayRow } from './large-export-engines.ts';
 
 const COUNT = Number(process.env.DETC_BENCH_EVENTS ?? 1_000_000);
+/**
+ * DETC_BENCH_GROWN_EVENTS (say 4000000): also run `detc run` once on exports that many events
+ * long, to show that peak RSS does not grow with the file (streaming). Off by default: the two
+ * files take ≈ 1.6 GB each per 4M events in test/bench/.data and minutes to write the first time.
+ */
+const GROWN = Number(process.env.DETC_BENCH_GROWN_EVENTS ?? 0);
 /** Runs of each configuration (DETC_BENCH_ROUNDS): the median is reported, all are listed. */
 const ROUNDS = Math.max(1, Number(process.env.DETC_BENCH_ROUNDS ?? 3));
 const END = new Date('2026-07-01T12:00:00Z');
@@ -162,5 +168,39 @@ export async function benchLargeExport(): Promise<Record<string, string>> {
     if (JSON.stringify(run.rows satisfies SprayRow[]) !== JSON.stringify(bar.rows)) disagree.push(name);
   }
   figures['same rows'] = disagree.length === 0 ? `yes (${duck.result ? 'DuckDB, ' : ''}plain Node, detc run .spl and .kql, SPL and KQL engines: ${bar.rows.length} rows)` : `NO — ${disagree.join(', ')} disagree with ${barName}`;
+  if (GROWN > 0) Object.assign(figures, await grownExports(dir, { spl, kql }, runs));
+  return figures;
+}
+
+/**
+ * `detc run` once on exports of GROWN events, each configuration's peak RSS beside its figure for
+ * COUNT events: streaming holds a bounded window of the file, whatever its size, plus what the
+ * query itself keeps (the spray hunt's groups and their sets of users grow with the events).
+ */
+async function grownExports(dir: string, queries: Record<'spl' | 'kql', Parameters<typeof detcRun>[0]>, runs: Record<string, EngineFigures>): Promise<Record<string, string>> {
+  const file = join(dir, `signins-${GROWN}.jsonl`);
+  const sentinelFile = join(dir, `signinlogs-${GROWN}.jsonl`);
+  if (!existsSync(file)) await writeSignIns(file, { count: GROWN, end: END });
+  if (!existsSync(sentinelFile)) await writeSignIns(sentinelFile, { count: GROWN, end: END, shape: 'sentinel' });
+  const caches = mkdtempSync(join(tmpdir(), 'detc-bench-grown-'));
+  const figures: Record<string, string> = {
+    [`input, grown`]: `${GROWN.toLocaleString('en-US')} events, ${(statSync(file).size / 1024 / 1024).toFixed(0)} MB (SigninLogs rows: ${(statSync(sentinelFile).size / 1024 / 1024).toFixed(0)} MB)`,
+  };
+  try {
+    const configurations: Array<[name: string, small: string, run: () => EngineFigures]> = [
+      ['spray.spl --now', 'detc run spray.spl --now', () => detcRun(queries.spl, file, true, caches)],
+      ['spray.spl, no --now', 'detc run spray.spl, no --now', () => detcRun(queries.spl, file, false, caches)],
+      // The query never run before here; then its analysis cached by that run.
+      ['spray.kql, no --now', 'detc run spray.kql, no --now, cold', () => detcRun(queries.kql, sentinelFile, false, caches)],
+      ['spray.kql --now, warm cache', 'detc run spray.kql --now, warm cache', () => detcRun(queries.kql, sentinelFile, true, caches)],
+    ];
+    for (const [name, small, run] of configurations) {
+      const figure = run();
+      const before = runs[small]!;
+      figures[`  ${name}, ${GROWN.toLocaleString('en-US')} events`] = `${figure.ms.toFixed(0)} ms, CPU ${(figure.cpuMs / 1000).toFixed(1)} s, peak RSS ${figure.peakRssMb.toFixed(0)} MB (${before.peakRssMb.toFixed(0)} MB at ${COUNT.toLocaleString('en-US')}), ${figure.rows.length} rows`;
+    }
+  } finally {
+    rmSync(caches, { recursive: true, force: true });
+  }
   return figures;
 }
