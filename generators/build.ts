@@ -10,17 +10,7 @@
 import type { Catalog } from './catalog.ts';
 import { packageArtifacts } from './package/artifacts.ts';
 import { DETC_VERSION } from './package/version.ts';
-import { queryExtension, render, TARGETS } from './targets/index.ts';
 
 export function buildDistFiles(catalog: Catalog, version: string = DETC_VERSION): Map<string, string> {
-  const files = new Map<string, string>();
-  for (const rule of catalog.rules) {
-    for (const target of TARGETS) {
-      const rendered = render(rule.query, target);
-      files.set(`${target}/${rule.document.name}.${queryExtension(target)}`, `${rendered.text}\n`);
-    }
-  }
-  // The packaged artifacts replace a bare query where they share a path (defender/<rule>.kql).
-  for (const [path, content] of packageArtifacts(catalog.rules, version)) files.set(path, content);
-  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return new Map([...packageArtifacts(catalog.rules, version)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

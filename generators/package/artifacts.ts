@@ -1,6 +1,6 @@
-// Everything `detc build` writes besides the bare queries: the Splunk app, Defender custom
-// detections, Sentinel rules and ARM template, the analysts' docs and the ATT&CK layer, as
-// dist/-relative paths. Problems (an unknown ATT&CK technique, a schedule a target cannot run)
+// Everything `detc build` writes: the bare queries, the Splunk app, Defender custom detections,
+// Sentinel rules and ARM template, the analysts' docs and the ATT&CK layer, as dist/-relative
+// paths (each query rendered once, for all of them). Problems (an unknown ATT&CK technique, a schedule a target cannot run)
 // stop the build with the rule's file and line, like any other input error.
 import type { CompiledRule } from '../catalog.ts';
 import { InputError } from '../diagnostics.ts';
@@ -10,12 +10,15 @@ import { docsFiles } from './docs.ts';
 import { packageContent, PackageProblems } from './model.ts';
 import { sentinelFiles } from './sentinel.ts';
 import { savedSearches, splunkAppFiles, splunkMacros, type SavedSearch, type SplunkMacro } from './splunk-app.ts';
+import { queryExtension, TARGETS } from '../targets/index.ts';
 
 export function packageArtifacts(rules: readonly CompiledRule[], version: string): Map<string, string> {
   const problems = new PackageProblems();
   const content = packageContent(rules, version, problems);
   const defender = defenderFiles(content, problems);
   const files = new Map<string, string>([
+    // The bare queries; a packaged file of the same path (defender/<rule>.kql, with its header) replaces one.
+    ...content.rules.flatMap((rule) => TARGETS.map((target) => [`${target}/${rule.doc.name}.${queryExtension(target)}`, `${rule.queries[target].text}\n`] as const)),
     ...splunkAppFiles(content, problems),
     ...defender.files,
     ...sentinelFiles(content, problems),
