@@ -14,7 +14,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SOURCES = join(ROOT, 'generators');
 const CACHE = join(ROOT, 'node_modules', '.cache', 'detc');
 /** Bump when what goes into a bundle changes other than by the sources (the build options below). */
-const FORMAT = 3;
+const FORMAT = 4;
 
 /** The CLI's `main`. */
 export async function loadCli() {
@@ -47,11 +47,15 @@ async function bundledCli() {
   const hash = createHash('sha256').update(`${FORMAT} ${esbuildVersion} ${process.version}\n`);
   for (const file of sourceFiles(SOURCES).sort()) hash.update(`${file}\n`).update(readFileSync(file));
   // Named for this copy of the project (node_modules may be shared), then for its sources. The
-  // worker threads of `detc build` and `detc test` run a bundle of their own, named alike.
+  // worker threads (`detc build` and `detc test` checks, `detc run`'s Kusto analysis) run a bundle of their own each, named alike.
   const named = `${createHash('sha256').update(ROOT).digest('hex').slice(0, 8)}-${hash.digest('hex').slice(0, 20)}.mjs`;
   const bundle = join(CACHE, `cli-${named}`);
-  const worker = join(CACHE, `checks-worker-${named}`);
-  if (statSync(bundle, { throwIfNoEntry: false }) && statSync(worker, { throwIfNoEntry: false })) return bundle;
+  // Each worker module the CLI starts, with the name of the constant that tells the CLI its bundle.
+  const workers = [
+    { source: 'parallel-checks-worker.ts', bundle: join(CACHE, `checks-worker-${named}`), constant: 'DETC_CHECK_WORKER_BUNDLE' },
+    { source: join('kql', 'analysis-worker.ts'), bundle: join(CACHE, `kql-analysis-worker-${named}`), constant: 'DETC_KQL_ANALYSIS_WORKER_BUNDLE' },
+  ];
+  if ([bundle, ...workers.map((w) => w.bundle)].every((file) => statSync(file, { throwIfNoEntry: false }))) return bundle;
   mkdirSync(CACHE, { recursive: true });
   const esbuild = require('esbuild');
   const options = {
@@ -63,14 +67,16 @@ async function bundledCli() {
     logLevel: 'silent',
     plugins: [ownUrls],
   };
-  // Each written whole under another name, then renamed: the worker's first, as the CLI's names it.
+  // Each written whole under another name, then renamed: the workers' first, as the CLI's names them.
   const partial = (file) => `${file}.${process.pid}.partial.mjs`;
-  await esbuild.build({ ...options, entryPoints: [join(SOURCES, 'parallel-checks-worker.ts')], outfile: partial(worker) });
-  await esbuild.build({ ...options, entryPoints: [join(SOURCES, 'cli.ts')], outfile: partial(bundle), define: { DETC_CHECK_WORKER_BUNDLE: JSON.stringify(pathToFileURL(worker).href) } });
-  renameSync(partial(worker), worker);
+  for (const w of workers) await esbuild.build({ ...options, entryPoints: [join(SOURCES, w.source)], outfile: partial(w.bundle) });
+  const define = Object.fromEntries(workers.map((w) => [w.constant, JSON.stringify(pathToFileURL(w.bundle).href)]));
+  await esbuild.build({ ...options, entryPoints: [join(SOURCES, 'cli.ts')], outfile: partial(bundle), define });
+  for (const w of workers) renameSync(partial(w.bundle), w.bundle);
   renameSync(partial(bundle), bundle);
+  const ours = ['cli-', 'checks-worker-', 'kql-analysis-worker-'].map((kind) => `${kind}${named.slice(0, 9)}`);
   for (const old of readdirSync(CACHE)) {
-    if ((old.startsWith(`cli-${named.slice(0, 9)}`) || old.startsWith(`checks-worker-${named.slice(0, 9)}`)) && !old.endsWith(named)) rmSync(join(CACHE, old), { force: true });
+    if (ours.some((prefix) => old.startsWith(prefix)) && !old.endsWith(named)) rmSync(join(CACHE, old), { force: true });
   }
   return bundle;
 }

@@ -7,10 +7,8 @@
 // is checked on this thread alone: starting a worker costs more than it saves. Given a cache
 // (check-cache.ts), rules unchanged since their last check are not checked again.
 import { availableParallelism } from 'node:os';
-import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { Catalog } from './catalog.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import type { TargetName } from './logsources/types.ts';
@@ -18,6 +16,7 @@ import { readRuleCheck, ruleCheckKey, storeRuleChecks, type RuleCheckCache } fro
 import { checkRule, portableRuleCheck, reported, ruleCheckOf, type PortableRuleCheck, type RuleCheck } from './query-validation.ts';
 import { keepCustomDetectionAhead } from './package/defender.ts';
 import { shareYamlData } from './rules/yaml-data-cache.ts';
+import { startSourceWorker } from './source-workers.ts';
 import { replayEngines } from './replay/engines.ts';
 import { replayMacros, type TestOutcome } from './replay/harness.ts';
 
@@ -185,23 +184,15 @@ interface CheckWorker {
 declare const DETC_CHECK_WORKER_BUNDLE: string | undefined;
 
 /**
- * A worker running generators/parallel-checks-worker.ts, resolving to its report; a worker that
- * dies reports nothing, and its rules are checked here. From the CLI's bundle, the worker runs
- * its own bundle (bin/cli-loader.js); from the sources, the source through tsx.
+ * A worker running generators/parallel-checks-worker.ts (source-workers.ts), resolving to its
+ * report; a worker that dies reports nothing, and its rules are checked here.
  */
 function startWorker(data: CheckWorkerData): CheckWorker {
   // The rule files this thread parses (loading the catalog) go to the worker as they are parsed.
   const { port1: yamlData, port2: yamlDataThere } = new MessageChannel();
   const unshare = shareYamlData((key, entry) => yamlData.postMessage([key, entry]));
   const options = { workerData: { ...data, yamlData: yamlDataThere }, transferList: [yamlDataThere] };
-  let worker: Worker;
-  if (typeof DETC_CHECK_WORKER_BUNDLE === 'string') worker = new Worker(new URL(DETC_CHECK_WORKER_BUNDLE), options);
-  else {
-    const require = createRequire(import.meta.url);
-    const tsx = pathToFileURL(require.resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-    const entry = pathToFileURL(resolve(fileURLToPath(new URL('.', import.meta.url)), 'parallel-checks-worker.ts')).href;
-    worker = new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`, { eval: true, ...options });
-  }
+  const worker = startSourceWorker('parallel-checks-worker.ts', typeof DETC_CHECK_WORKER_BUNDLE === 'string' ? DETC_CHECK_WORKER_BUNDLE : undefined, options);
   const report = new Promise<CheckWorkerReport>((done) => {
     let report: CheckWorkerReport = { checks: [] };
     worker.once('message', (message: CheckWorkerReport) => (report = message));

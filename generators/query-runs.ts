@@ -3,7 +3,9 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { error, InputError } from './diagnostics.ts';
 import { compileKql, KqlRunError, KqlUnsupportedError } from './kql/engine/index.ts';
-import { kqlAnalysisCacheDir, readKqlAnalysis, storeKqlAnalysis } from './kql/kql-analysis-cache.ts';
+import { analyseKqlApart } from './kql/analysis-apart.ts';
+import { kqlAnalysisCacheDir, readKqlAnalysis, storeKqlAnalysis, storeKqlSnapshot } from './kql/kql-analysis-cache.ts';
+import { treeFromSnapshot } from './kql/tree-snapshot.ts';
 import { analyzeKqlTree } from './kql/language-service.ts';
 import { kqlTablesFor } from './kql/validate.ts';
 import { profileOf } from './logsources/loader.ts';
@@ -346,8 +348,15 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
         const scan = needs && records.startScan({ needs }, { early: true });
         if (scan) early = { scan, needs: needs! };
       }
-      analysed = analyzeKqlTree(text, tables);
-      storeKqlAnalysis(cache, analysed, tables);
+      // On a thread of its own (analysis-apart.ts), so that Kusto's heap leaves with it.
+      const snapshot = await analyseKqlApart(text, tables);
+      if (snapshot) {
+        storeKqlSnapshot(cache, snapshot, tables);
+        analysed = treeFromSnapshot(snapshot);
+      } else {
+        analysed = analyzeKqlTree(text, tables);
+        storeKqlAnalysis(cache, analysed, tables);
+      }
     }
     const compiled = compileKql(text, { [table]: { columns } }, { analysed });
     const prefilter = compiled.rawPrefilter(table);

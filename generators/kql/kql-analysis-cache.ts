@@ -65,11 +65,23 @@ export function readKqlAnalysis(dir: string | undefined, text: string, tables: r
 /** Stores the analysis (best effort: a cache that cannot be written is no error). */
 export function storeKqlAnalysis(dir: string | undefined, tree: KqlAnalysedTree, tables: readonly KqlTableSchema[]): void {
   if (!dir) return;
+  let snapshot: KqlTreeSnapshot;
   try {
-    const key = keyOf(tree.text, tables);
-    writeWhole(entryFile(dir, key), withChecksum(JSON.stringify({ key, snapshot: snapshotTree(tree) } satisfies Entry)));
+    snapshot = snapshotTree(tree);
+  } catch {
+    return; // a snapshot Kusto's tree does not allow: run without the cache
+  }
+  storeKqlSnapshot(dir, snapshot, tables);
+}
+
+/** Stores the analysis as a snapshot made already (best effort, as storeKqlAnalysis). */
+export function storeKqlSnapshot(dir: string | undefined, snapshot: KqlTreeSnapshot, tables: readonly KqlTableSchema[]): void {
+  if (!dir) return;
+  try {
+    const key = keyOf(snapshot.text, tables);
+    writeWhole(entryFile(dir, key), withChecksum(JSON.stringify({ key, snapshot } satisfies Entry)));
     keepNewest(dir, '.json', MAX_ENTRIES);
   } catch {
-    // Read-only or full disk, a snapshot Kusto's tree does not allow: run without the cache.
+    // Read-only or full disk: run without the cache.
   }
 }
