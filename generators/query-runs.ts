@@ -47,9 +47,9 @@ const HELD_EXPORT_BYTES = 64 * 1024 * 1024;
  * Characters of kept lines a run without --now holds in case its guess of the latest time is
  * wrong (LatestGuessingScan); past that, a wrong guess costs a second scan instead of a second
  * run on the lines held. Small, because lines held, then let go when there are more, stay in
- * V8's old generation until a full collection: the spray `.kql` without --now over 10M
- * sign-ins (4.1 GB), whose guess is right, peaked at 210 MB holding nothing, 225 MB holding up
- * to 4M characters, 285 MB at 8M and 317–362 MB at 32M.
+ * V8's old generation until a full collection: the spray `.kql` without --now (its analysis
+ * cached) over 10M sign-ins (4.1 GB), whose guess is right, peaked at 210 MB holding nothing,
+ * 225 MB holding up to 4M characters, 285 MB at 8M and 317–362 MB at 32M.
  */
 const HELD_KEPT_CHARS = 4 * 1024 * 1024;
 
