@@ -1,7 +1,7 @@
 // bin/detc.js runs the CLI from a bundle of the sources (bin/cli-loader.js) when it can: the
 // bundle must behave as the sources do, and be made again when a source changes.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, statSync, symlinkSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,8 @@ import type { CheckWorkerReport } from '../../generators/parallel-checks.ts';
 import { checkRule, portableRuleCheck, type PortableRuleCheck } from '../../generators/query-validation.ts';
 import { replayEngines } from '../../generators/replay/engines.ts';
 import { replayMacros } from '../../generators/replay/harness.ts';
+import { analyzeKqlTree } from '../../generators/kql/language-service.ts';
+import { snapshotTree, type KqlTreeSnapshot } from '../../generators/kql/tree-snapshot.ts';
 
 function detc(root: string, args: readonly string[], bundled: boolean) {
   const env = { ...process.env };
@@ -26,7 +28,13 @@ function detc(root: string, args: readonly string[], bundled: boolean) {
 describe('bin/detc.js', () => {
   it('gives from its bundle what the sources give through tsx', () => {
     const root = projectPath();
-    for (const args of [['show', 'pop-imap-password-spray', '--target', 'sentinel'], ['run', 'pop-imap-password-spray', '--events', projectPath('samples/entra_signin/imap-spray.jsonl'), '--format', 'json'], ['show', 'no-such-rule']]) {
+    // A .kql never run before: Kusto analyses it on a worker thread (its own bundle, or the source).
+    const dir = mkdtempSync(join(tmpdir(), 'detc-bin-kql-'));
+    writeFileSync(join(dir, 'q.kql'), 'T | where App in~ ("IMAP4", "POP3") | summarize n = count() by App | order by App asc');
+    writeFileSync(join(dir, 'events.jsonl'), '{"App":"imap4"}\n{"App":"IMAP4"}\n{"App":"Browser"}\n');
+    const kqlRun = ['run', join(dir, 'q.kql'), '--events', join(dir, 'events.jsonl'), '--table', 'T', '--now', '2026-07-01T12:00:00Z', '--format', 'json'];
+    expect(JSON.parse(detc(root, kqlRun, true).out)).toEqual([{ App: 'IMAP4', n: 1 }, { App: 'imap4', n: 1 }]);
+    for (const args of [['show', 'pop-imap-password-spray', '--target', 'sentinel'], ['run', 'pop-imap-password-spray', '--events', projectPath('samples/entra_signin/imap-spray.jsonl'), '--format', 'json'], kqlRun, ['show', 'no-such-rule']]) {
       expect(detc(root, args, true), args.join(' ')).toEqual(detc(root, args, false));
     }
     expect(readdirSync(projectPath('node_modules/.cache/detc')).filter((f) => f.startsWith('cli-')).length).toBeGreaterThan(0);
@@ -62,6 +70,20 @@ describe('bin/detc.js', () => {
     const untimed = (c: PortableRuleCheck) => ({ ...c, ms: 0, outcomes: c.outcomes.map((o) => ({ ...o, durationMs: 0 })) });
     expect(report.checks.map(({ index, ...c }) => [index, untimed(c)])).toEqual([[0, untimed(portableRuleCheck(catalog.rules[0]!, here))]]);
     expect(here.outcomes.length).toBeGreaterThan(10);
+  });
+
+  it("has a worker bundle for Kusto's analysis that gives the snapshot the sources give", async () => {
+    expect(detc(projectPath(), ['--version'], true).code).toBe(0);
+    const cache = projectPath('node_modules/.cache/detc');
+    const [newest] = readdirSync(cache).filter((f) => /^kql-analysis-worker-.*\.mjs$/.test(f)).sort((a, b) => statSync(join(cache, b)).mtimeMs - statSync(join(cache, a)).mtimeMs);
+    const text = 'T | where App in~ ("IMAP4", "POP3") | summarize n = count() by App';
+    const tables = [{ name: 'T', columns: [{ name: 'App', type: 'string' }] }];
+    const reply = await new Promise<{ snapshot: KqlTreeSnapshot }>((done, fail) => {
+      const worker = new Worker(join(cache, newest!), { workerData: { text, tables } });
+      worker.once('message', done);
+      worker.once('error', fail);
+    });
+    expect(reply.snapshot).toEqual(snapshotTree(analyzeKqlTree(text, tables)));
   });
 
   it('bundles again when a source changes', () => {
