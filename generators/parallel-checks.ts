@@ -63,7 +63,7 @@ export interface CheckWorkerData {
   readonly cache?: RuleCheckCache;
   /** Int32 [next place in `pending`], shared by every thread. */
   readonly next: SharedArrayBuffer;
-  /** Where the YAML data of the files this thread parses arrives (shareYamlData), read before each rule is loaded. */
+  /** Where the YAML data of the files this thread parses arrives (shareYamlData), taken at each of the worker's YAML reads. */
   readonly yamlData?: MessagePort;
 }
 
