@@ -8,6 +8,7 @@ import { loadCatalog, type Catalog, findRuleFiles } from './catalog.ts';
 import { loadLogSources } from './logsources/loader.ts';
 import { error, formatDiagnostic, hasErrors, InputError, type Diagnostic } from './diagnostics.ts';
 import { buildDistFiles } from './build.ts';
+import { projectPath } from './paths.ts';
 import { distUpToDate, staleFiles, writeDist } from './dist-writer.ts';
 import { replayEngines } from './replay/engines.ts';
 import { formatReport, REPORTERS, type ReporterName } from './replay/reporters.ts';
@@ -34,11 +35,11 @@ interface Io {
   err: (text: string) => void;
 }
 
-/** Finds the content root: the nearest folder upwards holding schemas/logsources. */
-export function findRoot(start = process.cwd()): string {
+/** The content root `start` is in: the nearest folder upwards holding schemas/logsources, if any. */
+export function findRoot(start = process.cwd()): string | undefined {
   for (let dir = resolve(start); ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'schemas', 'logsources'))) return dir;
-    if (dirname(dir) === dir) return resolve(start);
+    if (dirname(dir) === dir) return undefined;
   }
 }
 
@@ -48,7 +49,18 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
   let exitCode: number = EXIT.ok;
   const report = (diagnostics: readonly Diagnostic[]) => diagnostics.forEach((d) => io.err(`${formatDiagnostic(d)}\n`));
   /** Load the catalog; any error in the input ends the command with exit 2. */
-  const root = (): string => findRoot(program.opts<{ root?: string }>().root);
+  /**
+   * The content folder: --root's, else the one the current folder is in. Commands that only read
+   * content (run, show) fall back to the content detc comes with, so that a shipped hunt runs on
+   * an export from anywhere; the others need a content folder.
+   */
+  const root = (options: { orShipped?: boolean } = {}): string => {
+    const given = program.opts<{ root?: string }>().root;
+    const found = findRoot(given);
+    if (found) return found;
+    if (options.orShipped && given === undefined) return projectPath();
+    throw new UsageError(`no content folder: neither ${resolve(given ?? '.')} nor a folder above it holds schemas/logsources/ (run detc inside a content folder, or pass --root <dir>)`);
+  };
   /**
    * Loads the catalog and checks its rules (checkGeneratedQueriesInParallel with the cache of
    * rule checks); content large enough for worker threads has them start on the rule files
@@ -72,8 +84,8 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
     if (checked.fromCache) io.err(`${checked.fromCache} of ${catalog.rules.length} rules unchanged since their last check: their results come from the cache (DETC_NO_CACHE=1 checks every rule)\n`);
     return { catalog, ...checked };
   };
-  const load = (paths?: string[]): Catalog => {
-    const catalog = loadCatalog(root(), paths);
+  const load = (paths?: string[], from = root()): Catalog => {
+    const catalog = loadCatalog(from, paths);
     report(catalog.diagnostics);
     if (hasErrors(catalog.diagnostics)) throw new InputError([]);
     return catalog;
@@ -94,7 +106,8 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
     .addOption(new Option('-t, --target <target>', 'target language').choices([...TARGETS]).makeOptionMandatory())
     .option('-p, --profile <profile>', "the log source's profile for that target (default: the log source's default)")
     .action((rule: string, options: { target: TargetName; profile?: string }) => {
-      const catalog = load([resolveRule(root(), rule)]);
+      const from = root({ orShipped: true });
+      const catalog = load([resolveRule(from, rule)], from);
       const compiled = catalog.rules[0];
       if (!compiled) throw new UsageError(`rule '${rule}' not found`);
       io.out(`${render(compiled.query, options.target, options.profile).text}\n`);
@@ -177,14 +190,16 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
         if (options.now && Number.isNaN(now)) throw new UsageError(`--now '${options.now}' is not an ISO 8601 time`);
         // The log sources (macros, tables) and the rules' names (their tuning macros) are all a
         // query file needs: loading and compiling every rule would cost ≈0.4 s for nothing.
-        const logsources = loadLogSources(join(root(), 'schemas', 'logsources'));
-        const ruleNames = findRuleFiles(root()).map((f) => basename(f).replace(/\.ya?ml$/i, ''));
+        const from = root({ orShipped: true });
+        const logsources = loadLogSources(join(from, 'schemas', 'logsources'));
+        const ruleNames = findRuleFiles(from).map((f) => basename(f).replace(/\.ya?ml$/i, ''));
         const result = await runQueryFile(ruleArg, options.events, { now, table: options.table, logsources, ruleNames });
         io.err(`${result.read} events; ${result.rows.length} rows\n`);
         io.out(formatRows(result.rows as ResultRow[], result.columns, options.format));
         return;
       }
-      const catalog = load([resolveRule(root(), ruleArg)]);
+      const from = root({ orShipped: true });
+      const catalog = load([resolveRule(from, ruleArg)], from);
       const rule = catalog.rules[0];
       if (!rule) throw new UsageError(`rule '${ruleArg}' not found`);
       if (!existsSync(options.events)) throw new UsageError(`no such file: ${options.events}`);
