@@ -1,11 +1,12 @@
 // The `detc` command line. Only this file decides exit codes:
 //   0 ok · 1 findings (failed tests, stale dist/) · 2 usage or input error.
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { loadCatalog, type Catalog, findRuleFiles } from './catalog.ts';
 import { loadLogSources } from './logsources/loader.ts';
+import type { CanonicalType, LogSource } from './logsources/types.ts';
 import { error, formatDiagnostic, hasErrors, InputError, type Diagnostic } from './diagnostics.ts';
 import { buildDistFiles } from './build.ts';
 import { projectPath } from './paths.ts';
@@ -44,6 +45,13 @@ export function findRoot(start = process.cwd()): string | undefined {
 }
 
 class UsageError extends Error {}
+
+/** A file the command reads: a missing path or a folder is a usage error, not an internal one. */
+function mustBeFile(path: string): void {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (!stat) throw new UsageError(`no such file: ${path}`);
+  if (!stat.isFile()) throw new UsageError(`not a file: ${path}`);
+}
 
 export async function main(argv: readonly string[], io: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }): Promise<number> {
   let exitCode: number = EXIT.ok;
@@ -184,8 +192,8 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
     .action(async (ruleArg: string, options: { events: string; now?: string; table?: string; format: 'table' | 'json' | 'csv'; skipBadLines?: boolean; target?: TargetName | 'all' }) => {
       if (/\.(spl|kql)$/i.test(ruleArg)) {
         if (options.target) throw new UsageError('--target applies to rules: a .spl or .kql file runs on the engine of its own language');
-        if (!existsSync(ruleArg)) throw new UsageError(`no such file: ${ruleArg}`);
-        if (!existsSync(options.events)) throw new UsageError(`no such file: ${options.events}`);
+        mustBeFile(ruleArg);
+        mustBeFile(options.events);
         const now = options.now ? Date.parse(options.now) : undefined;
         if (options.now && Number.isNaN(now)) throw new UsageError(`--now '${options.now}' is not an ISO 8601 time`);
         // The log sources (macros, tables) and the rules' names (their tuning macros) are all a
@@ -202,7 +210,7 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
       const catalog = load([resolveRule(from, ruleArg)], from);
       const rule = catalog.rules[0];
       if (!rule) throw new UsageError(`rule '${ruleArg}' not found`);
-      if (!existsSync(options.events)) throw new UsageError(`no such file: ${options.events}`);
+      mustBeFile(options.events);
       const now = options.now ? Date.parse(options.now) : undefined;
       if (options.now && Number.isNaN(now)) throw new UsageError(`--now '${options.now}' is not an ISO 8601 time`);
       const problems: Diagnostic[] = [];
@@ -282,10 +290,13 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
       if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(name)) throw new UsageError(`rule name '${name}' must be kebab-case (lower-case words joined by '-')`);
       const existing = findRuleFiles(root()).find((f) => basename(f).replace(/\.ya?ml$/, '') === name);
       if (existing) throw new UsageError(`a rule named '${name}' already exists: ${existing}`);
+      const logsources = loadLogSources(join(root(), 'schemas', 'logsources'));
+      const source = logsources.get(options.logsource);
+      if (!source) throw new UsageError(`unknown log source '${options.logsource}' (have: ${[...logsources.keys()].join(', ')})`);
       const dir = resolve(root(), options.dir);
       const file = join(dir, `${name}.yml`);
       mkdirSync(dir, { recursive: true });
-      writeFileSync(file, scaffold(name, options.kind, options.logsource), { flag: 'wx' });
+      writeFileSync(file, scaffold(name, options.kind, source), { flag: 'wx' });
       io.out(`created ${file}\nnext: edit it, then run 'npx detc test ${name}'\n`);
     });
 
@@ -332,8 +343,30 @@ function resolveRule(root: string, arg: string): string {
   return match;
 }
 
-function scaffold(name: string, kind: 'detection' | 'hunt', logsource: string): string {
+/** A value of each canonical type for a scaffold's test events. */
+const SAMPLE_VALUES: Record<CanonicalType, unknown> = { string: 'example', int: 1, real: 1.5, bool: true, datetime: '2026-07-01T09:30:00Z', ip: '10.0.0.1', namevalue: {} };
+
+/**
+ * A new rule on `source` whose two tests pass as written: on a sign-in log, IMAP4/POP3 sign-ins
+ * counted per user; on any other, its first string field (required ones first) selected and
+ * counted, with every required field in the test events.
+ */
+function scaffold(name: string, kind: 'detection' | 'hunt', source: LogSource): string {
   const title = name.split('-').map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' ');
+  const strings = [...source.fields.values()].filter((f) => f.type === 'string').sort((a, b) => Number(b.required) - Number(a.required));
+  const legacy = source.fields.get('client_app')?.type === 'string' && source.fields.get('user')?.type === 'string';
+  const field = legacy ? 'client_app' : strings[0]?.name;
+  if (!field) throw new UsageError(`log source ${source.name} has no string field to scaffold a selection on: write the rule by hand`);
+  const by = legacy ? 'user' : field;
+  const event = (value: string) => {
+    const fields: Record<string, unknown> = { timestamp: '2026-07-01T09:30:00Z' };
+    for (const f of source.fields.values()) if (f.required && !(f.name in fields)) fields[f.name] = SAMPLE_VALUES[f.type];
+    if (legacy) Object.assign(fields, { user: 'someone@contoso.com', result_code: 0 });
+    fields[field] = value;
+    return `{ ${Object.entries(fields).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ')} }`;
+  };
+  const [wanted, other] = legacy ? ['IMAP4', 'Browser'] : ['example', 'other'];
+  const byValue = legacy ? 'someone@contoso.com' : wanted;
   return `id: ${randomUUID()}
 name: ${name}
 title: ${title}
@@ -346,26 +379,26 @@ description: >-
 attack: []
 references: []
 falsepositives: []
-logsource: ${logsource}
+logsource: ${source.name}
 lookback: 1h
 ${kind === 'detection' ? 'schedule: 1h\n' : ''}match:
   selection:
-    client_app: [IMAP4, POP3]
+    ${field}: ${legacy ? '[IMAP4, POP3]' : wanted}
   condition: selection
 summarize:
-  by: [user]
+  by: [${by}]
   compute:
-    sign_ins: count()
+    events: count()
 tests:
-  - name: a matching sign-in is reported
+  - name: a matching event is reported
     now: 2026-07-01T10:00:00Z
     events:
-      - { timestamp: 2026-07-01T09:30:00Z, user: someone@contoso.com, client_app: IMAP4, result_code: 0 }
-    expect: { rows: 1, include: [{ user: someone@contoso.com, sign_ins: 1 }] }
-  - name: other clients are not
+      - ${event(wanted)}
+    expect: { rows: 1, include: [{ ${by}: ${JSON.stringify(byValue)}, events: 1 }] }
+  - name: other events are not
     now: 2026-07-01T10:00:00Z
     events:
-      - { timestamp: 2026-07-01T09:30:00Z, user: someone@contoso.com, client_app: Browser, result_code: 0 }
+      - ${event(other)}
     expect: { rows: 0 }
 `;
 }

@@ -1,6 +1,6 @@
 // Every user error: one clear `file:line:col: message`, exit code 2, no stack trace, and
 // dist/ left exactly as it was.
-import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeWorkspace, runCli, VALID_RULE } from '../workspace.ts';
@@ -162,6 +162,33 @@ describe('usage', () => {
     expect(tested.err).toBe('');
     expect(tested.code).toBe(0);
     expect((await runCli(root, 'new', 'imap-from-new-country')).code).toBe(2);
+  });
+
+  it('new scaffolds, on every log source, a rule that passes its own tests; an unknown log source is refused', async () => {
+    const root = makeWorkspace();
+    const sources = readdirSync(join(root, 'schemas/logsources')).map((f) => f.replace(/\.yml$/, ''));
+    expect(sources.length).toBeGreaterThanOrEqual(3);
+    for (const source of sources) {
+      const name = `new-on-${source.replace(/_/g, '-')}`;
+      expect((await runCli(root, 'new', name, '--logsource', source)).code).toBe(0);
+      const tested = await runCli(root, 'test', name);
+      expect(tested.err, source).toBe('');
+      expect(tested.out, source).toMatch(/^8 passed, 0 failed/m);
+    }
+    const unknown = await runCli(root, 'new', 'on-nothing', '--logsource', 'no_such_source');
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toBe(`detc: unknown log source 'no_such_source' (have: ${[...sources].sort().join(', ')})\n`);
+  });
+
+  it('run refuses a folder given as the export or the query, naming it', async () => {
+    const root = makeWorkspace({ 'q.kql': 'T | take 1' });
+    const folder = join(root, 'schemas');
+    for (const args of [['run', join(root, 'q.kql'), '--events', folder], ['run', 'x.kql', '--events', join(root, 'q.kql')], ['run', join(root, 'q.kql'), '--events', join(root, 'none.jsonl')]]) {
+      const r = await runCli(root, ...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err).toMatch(/^detc: (not a file|no such file): \S+\n$/);
+    }
+    expect((await runCli(root, 'run', join(root, 'q.kql'), '--events', folder)).err).toBe(`detc: not a file: ${folder}\n`);
   });
 
   it('build --check fails on a stale dist/ and passes after a build', async () => {
