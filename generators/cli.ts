@@ -115,7 +115,9 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
     .option('-p, --profile <profile>', "the log source's profile for that target (default: the log source's default)")
     .action((rule: string, options: { target: TargetName; profile?: string }) => {
       const from = root({ orShipped: true });
-      const catalog = load([resolveRule(from, rule)], from);
+      const file = resolveRule(from, rule);
+      if (!statSync(file).isFile()) throw new UsageError(`show takes one rule: ${rule} is a folder`);
+      const catalog = load([file], from);
       const compiled = catalog.rules[0];
       if (!compiled) throw new UsageError(`rule '${rule}' not found`);
       io.out(`${render(compiled.query, options.target, options.profile).text}\n`);
@@ -126,6 +128,8 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
     .description('validate every rule, run its tests, and write dist/ (atomically: on any error dist/ is left as it was)')
     .option('--check', 'write nothing; fail (exit 1) if dist/ differs from what the build would write')
     .action(async (options: { check?: boolean }) => {
+      const distPath = join(root(), 'dist');
+      if (statSync(distPath, { throwIfNoEntry: false })?.isDirectory() === false) throw new UsageError(`${distPath} is not a folder: move it away, then build again`);
       const { catalog, diagnostics: invalid, outcomes } = await loadAndCheck(undefined, { packaging: true });
       report(invalid);
       const failed = outcomes.filter((o) => o.failures.length);

@@ -180,6 +180,17 @@ describe('usage', () => {
     expect(unknown.err).toBe(`detc: unknown log source 'no_such_source' (have: ${[...sources].sort().join(', ')})\n`);
   });
 
+  it('build refuses a dist that is a file, and show a folder, each in one line', async () => {
+    const root = makeWorkspace({ [RULE]: VALID_RULE, dist: 'a file\n' });
+    const built = await runCli(root, 'build');
+    expect(built.code).toBe(2);
+    expect(built.err).toBe(`detc: ${join(root, 'dist')} is not a folder: move it away, then build again\n`);
+    expect(readFileSync(join(root, 'dist'), 'utf8')).toBe('a file\n');
+    const shown = await runCli(root, 'show', join(root, 'detections'), '--target', 'splunk');
+    expect(shown.code).toBe(2);
+    expect(shown.err).toBe(`detc: show takes one rule: ${join(root, 'detections')} is a folder\n`);
+  });
+
   it('run refuses a folder given as the export or the query, naming it', async () => {
     const root = makeWorkspace({ 'q.kql': 'T | take 1' });
     const folder = join(root, 'schemas');
