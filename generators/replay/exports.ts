@@ -46,9 +46,14 @@ export async function* readRecords(file: string): AsyncGenerator<ExportRecord> {
   if (/\.csv$/i.test(file)) {
     // Imported here: only a CSV export needs it, and importing it cost every command ≈ 12 ms.
     const { parse: parseCsv } = await import('csv-parse');
-    const parser = createReadStream(file).pipe(parseCsv({ columns: true, bom: true, relax_column_count: true, skip_empty_lines: true, info: true }));
-    for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-      yield { line: info.lines, record };
+    // Rows are matched to the header here, so that a row with another number of fields (an
+    // unquoted comma, a cut line) is a bad record at its line, not silently cut or padded.
+    const parser = createReadStream(file).pipe(parseCsv({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true }));
+    let header: string[] | undefined;
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      if (!header) header = record;
+      else if (record.length !== header.length) yield { line: info.lines, record: undefined, problem: `${record.length} field${record.length === 1 ? '' : 's'} where the header has ${header.length}` };
+      else yield { line: info.lines, record: Object.fromEntries(header.map((name, i) => [name, record[i]])) };
     }
     return;
   }

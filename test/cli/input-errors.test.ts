@@ -191,6 +191,15 @@ describe('usage', () => {
     expect(shown.err).toBe(`detc: show takes one rule: ${join(root, 'detections')} is a folder\n`);
   });
 
+  it('run reports a CSV row with another number of fields than the header, at its line', async () => {
+    const root = makeWorkspace({ 'q.kql': 'T | summarize n = count()', 'rows.csv': 'App,N\nimap4,1\nimap4,2,extra\npop3\n' }, { withContent: true });
+    const r = await runCli(root, 'run', join(root, 'q.kql'), '--events', join(root, 'rows.csv'), '--table', 'T');
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`${join(root, 'rows.csv')}:3:1: 3 fields where the header has 2\n`);
+    const skipped = await runCli(root, 'run', 'pop-imap-password-spray', '--events', join(root, 'rows.csv'), '--skip-bad-lines');
+    expect(skipped.err).toMatch(/rows\.csv:3:1: warning: 3 fields where the header has 2\n.*rows\.csv:4:1: warning: 1 field where the header has 2\n/s);
+  });
+
   it('run refuses a folder given as the export or the query, naming it', async () => {
     const root = makeWorkspace({ 'q.kql': 'T | take 1' });
     const folder = join(root, 'schemas');
