@@ -1,8 +1,8 @@
 // Everything the CLI works on, loaded and checked in one place: log sources, rules (parsed,
 // schema-checked, compiled to IR), and each rule test's fixture events. Problems from every
 // file are collected so one run reports them all.
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { error, hasErrors, type Diagnostic } from './diagnostics.ts';
 import { buildQuery } from './ir/build.ts';
 import type { Query } from './ir/types.ts';
@@ -108,13 +108,35 @@ function compileRule(root: string, file: string, rule: RuleSource, logsources: R
   return { file, source: rule, document: rule.document, query: built.query, tests };
 }
 
+/**
+ * Where a test's fixture file is: `events` resolved from the content root, if it stays inside it
+ * (no absolute path, no `..` out of it, no symbolic link out of it); undefined otherwise. A file
+ * that does not exist is inside as far as its path goes (loadFixtureFile reports it missing).
+ */
+function fixturePath(root: string, events: string): string | undefined {
+  const inside = (base: string, path: string) => {
+    const rel = relative(base, path);
+    return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
+  };
+  const path = resolve(root, events);
+  if (isAbsolute(events) || !inside(root, path)) return undefined;
+  if (!existsSync(path)) return path;
+  return inside(realpathSync(root), realpathSync(path)) ? path : undefined;
+}
+
 function loadTests(root: string, rule: RuleSource, logsource: LogSource, diagnostics: Diagnostic[]): RuleTest[] {
   return rule.document.tests.map((test, index) => {
     let events: CanonicalEvent[] = [];
     if (typeof test.events === 'string') {
-      const loaded = loadFixtureFile(resolve(root, test.events), test.events, logsource);
-      diagnostics.push(...loaded.diagnostics.map((d) => (d.line === 0 ? { ...d, ...rule.yaml.locate(['tests', index, 'events']), message: `${test.events}: ${d.message}` } : d)));
-      events = loaded.events;
+      const path = fixturePath(root, test.events);
+      if (path === undefined) {
+        // Rule files are untrusted (a pull request's): a test reads nothing outside the content.
+        diagnostics.push(error(rule.yaml.locate(['tests', index, 'events']), `${test.events}: a fixture file is a path inside the content folder, from its root (e.g. samples/${logsource.name}/scenario.jsonl)`));
+      } else {
+        const loaded = loadFixtureFile(path, test.events, logsource);
+        diagnostics.push(...loaded.diagnostics.map((d) => (d.line === 0 ? { ...d, ...rule.yaml.locate(['tests', index, 'events']), message: `${test.events}: ${d.message}` } : d)));
+        events = loaded.events;
+      }
     } else {
       test.events.forEach((raw, i) => {
         const checked = checkEvent(raw, logsource, (message) => diagnostics.push(error(rule.yaml.locate(['tests', index, 'events', i]), message)));

@@ -1,7 +1,8 @@
 // Every user error: one clear `file:line:col: message`, exit code 2, no stack trace, and
 // dist/ left exactly as it was.
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeWorkspace, runCli, VALID_RULE } from '../workspace.ts';
 
@@ -112,6 +113,22 @@ describe('rule input errors', () => {
 });
 
 describe('untrusted rule files', () => {
+  it("a test's fixture file is read only from inside the content folder", async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'detc-outside-'));
+    writeFileSync(join(outside, 'secret.jsonl'), '{"timestamp": "2026-07-01T09:00:00Z", "user": "secret@contoso.com", "result_code": 0, "client_app": "IMAP4"}\n');
+    const root = makeWorkspace({ [RULE]: VALID_RULE, 'samples/ok.jsonl': '{"timestamp": "2026-07-01T09:00:00Z", "user": "a@contoso.com", "result_code": 0, "client_app": "IMAP4"}\n' });
+    symlinkSync(join(outside, 'secret.jsonl'), join(root, 'samples/linked.jsonl'));
+    const escape = relative(root, join(outside, 'secret.jsonl'));
+    for (const events of [escape, join(outside, 'secret.jsonl'), 'samples/linked.jsonl']) {
+      writeFileSync(join(root, RULE), VALID_RULE.replace(/    events:\n      - .*\n/, `    events: ${events}\n`));
+      const result = await runCli(root, 'test');
+      expect(result.code, events).toBe(2);
+      expect(result.err).toBe(`${RULE}:22:13: ${events}: a fixture file is a path inside the content folder, from its root (e.g. samples/entra_signin/scenario.jsonl)\n`);
+    }
+    writeFileSync(join(root, RULE), VALID_RULE.replace(/    events:\n      - .*\n/, '    events: samples/ok.jsonl\n'));
+    expect((await runCli(root, 'test')).code).toBe(0);
+  });
+
   it('a "billion laughs" alias bomb fails fast with a message', async () => {
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
     for (let i = 1; i < 10; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
