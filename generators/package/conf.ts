@@ -15,10 +15,16 @@ export interface ConfStanza {
  * leading or trailing blanks (Splunk trims them).
  */
 export function confValue(text: string): string {
-  const lines = text.split(/\r\n|\r|\n/);
-  if (lines.slice(0, -1).some((l) => l.endsWith('\\'))) throw new Error(`a .conf value cannot hold a line ending in a backslash: ${JSON.stringify(text)}`);
-  if (text !== text.trim()) throw new Error(`a .conf value cannot start or end with blanks: ${JSON.stringify(text)}`);
-  return lines.join('\\\n');
+  const problem = confValueProblem(text);
+  if (problem) throw new Error(`${problem}: ${JSON.stringify(text)}`);
+  return text.split(/\r\n|\r|\n/).join('\\\n');
+}
+
+/** Why `text` cannot be a .conf value (confValue), if it cannot. */
+export function confValueProblem(text: string): string | undefined {
+  if (text.split(/\r\n|\r|\n/).slice(0, -1).some((l) => l.endsWith('\\'))) return 'a .conf value cannot hold a line ending in a backslash (Splunk would join it to the next line)';
+  if (text !== text.trim()) return 'a .conf value cannot start or end with blanks';
+  return undefined;
 }
 
 /** A stanza name: one line, no brackets (Splunk reads the header up to the first `]`). */

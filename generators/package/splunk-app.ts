@@ -7,7 +7,7 @@ import { parseSpl } from '../spl/parser.ts';
 import { formatDuration } from '../ir/durations.ts';
 import { profileOf } from '../logsources/loader.ts';
 import { tuningMacro, TUNING_MACRO_DEFAULT } from '../targets/spl.ts';
-import { confStanzaName } from './conf.ts';
+import { confStanzaName, confValueProblem } from './conf.ts';
 import type { PackageContent, PackagedRule, PackageProblems } from './model.ts';
 import { entityFields } from './model.ts';
 import { cronFor, dispatchWindow } from './splunk-schedule.ts';
@@ -68,7 +68,10 @@ export function savedSearches(content: PackageContent, problems: PackageProblems
     const settings: Array<[string, string]> = [];
     const set = (key: string, value: string | number) => settings.push([key, String(value)]);
     set('search', savedSearchText(rule.queries.splunk.text));
-    set('description', doc.description.trim());
+    const description = doc.description.trim();
+    const unwritable = confValueProblem(description);
+    if (unwritable) problems.at(rule, ['description'], `cannot go into the Splunk app's savedsearches.conf: ${unwritable}`);
+    set('description', unwritable ? description.replace(/\\+(?=\r?\n)/g, '') : description);
     set('disabled', doc.status === 'deprecated' ? 1 : 0);
     const window = dispatchWindow(doc.kind, rule.lookback);
     if (doc.kind === 'detection' && rule.schedule !== undefined) {

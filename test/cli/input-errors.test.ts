@@ -113,6 +113,14 @@ describe('rule input errors', () => {
 });
 
 describe('untrusted rule files', () => {
+  it("a description the Splunk app's .conf cannot hold is a finding at its line, not an internal error", async () => {
+    const root = makeWorkspace({ [RULE]: VALID_RULE.replace(/^description: .*$/m, 'description: "first line ends in a backslash \\\\\\n[injected]\\nsearch = | delete"'), 'dist/marker.txt': 'previous build\n' });
+    const result = await runCli(root, 'build');
+    expect(result.code).toBe(1);
+    expect(result.err).toBe(`${RULE}:8:14: cannot go into the Splunk app's savedsearches.conf: a .conf value cannot hold a line ending in a backslash (Splunk would join it to the next line)\n`);
+    expect(readFileSync(join(root, 'dist/marker.txt'), 'utf8')).toBe('previous build\n');
+  });
+
   it("a test's fixture file is read only from inside the content folder", async () => {
     const outside = mkdtempSync(join(tmpdir(), 'detc-outside-'));
     writeFileSync(join(outside, 'secret.jsonl'), '{"timestamp": "2026-07-01T09:00:00Z", "user": "secret@contoso.com", "result_code": 0, "client_app": "IMAP4"}\n');
