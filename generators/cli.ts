@@ -248,7 +248,8 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
       const ruleFiles = files.filter((f) => !queryFiles.includes(f));
       const diagnostics: Diagnostic[] = [];
       let checked = queryFiles.length;
-      const logsources = () => loadCatalog(root(), []).logsources;
+      const from = root({ orShipped: true });
+      const logsources = () => loadCatalog(from, []).logsources;
       for (const file of queryFiles) diagnostics.push(...validateQueryFile(file, { ...options, customCommands: options.customCommand, logsources }));
       // With SPLUNK_URL set, a real Splunk's search/parser gives its verdict beside ours.
       let splunk;
@@ -270,11 +271,13 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
         }
       }
       if (ruleFiles.length) {
-        const catalog = loadCatalog(root(), ruleFiles.map((f) => resolve(f)));
+        const catalog = loadCatalog(from, ruleFiles.map((f) => resolve(f)));
         diagnostics.push(...catalog.diagnostics);
         if (!hasErrors(catalog.diagnostics)) diagnostics.push(...validateGeneratedQueries(catalog));
         checked += catalog.rules.length;
       }
+      // A folder with nothing to check is a wrong path, not a pass (a CI step would go green).
+      if (checked === 0 && diagnostics.length === 0) throw new UsageError(`no rule files (.yml) or query files (.kql, .spl) in ${files.join(', ')}`);
       if (options.format === 'json') io.out(`${JSON.stringify({ files: checked, diagnostics }, null, 2)}\n`);
       else {
         report(diagnostics);

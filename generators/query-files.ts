@@ -24,6 +24,8 @@ export function validateQueryFile(file: string, options: QueryFileOptions): Diag
     return [error({ file, line: 0, col: 0 }, 'no such file')];
   }
   if (/\.kql$/i.test(file)) {
+    // Kusto reports nothing on a text without a statement; a query file with none is a mistake.
+    if (text.replace(/\/\/[^\n]*/g, '').trim() === '') return [error({ file, line: 1, col: 1 }, 'empty-query: the query is empty')];
     const sources = [...options.logsources().values()];
     // Without --target, the query may use the tables of either product.
     const targets = options.target ? [options.target] : (['defender', 'sentinel'] as const);

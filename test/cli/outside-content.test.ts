@@ -2,7 +2,7 @@
 // a command that writes or checks content says so (exit 2, one line, dist/ not made), while
 // `run` and `show`, which only read, use the content detc comes with — a shipped hunt runs on
 // an export wherever it was downloaded. An explicit --root is never replaced.
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +42,13 @@ describe('detc outside a content folder', () => {
     expect(JSON.parse(outside.out)).toHaveLength(1);
     const show = await here('show', 'pop-imap-password-spray', '--target', 'splunk');
     expect(show).toEqual(await runCli(projectPath(), 'show', 'pop-imap-password-spray', '--target', 'splunk'));
+  });
+
+  it('validates a query file against the tables of the log sources detc comes with', async () => {
+    const query = join(elsewhere, '..', `${elsewhere.split('/').pop()}-hunt.kql`);
+    writeFileSync(query, 'SigninLogs\n| where ResultType != "0"\n| summarize count() by IPAddress\n');
+    const r = await here('validate', query, '--target', 'sentinel');
+    expect(r).toEqual({ code: 0, out: '1 file(s) valid\n', err: '' });
   });
 
   it('never replaces an explicit --root', async () => {

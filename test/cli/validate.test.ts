@@ -1,6 +1,6 @@
 // `detc validate` on hand-written query files: Kusto's analyser with our log sources' table
 // schemas, reported as file:line:col, exit 1 on findings, JSON for machines.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectPath } from '../../generators/paths.ts';
@@ -20,6 +20,21 @@ async function validate(name: string, text: string, ...args: string[]) {
 }
 
 describe('detc validate on .kql files', () => {
+  it('an empty query, or one of comments only, is a finding (Kusto itself reports nothing)', async () => {
+    for (const text of ['', '\n  \n', '// a hunt to write\n// later\n']) {
+      const r = await validate('empty.kql', text);
+      expect(r.code).toBe(1);
+      expect(r.lines).toEqual(['1:1: empty-query: the query is empty']);
+    }
+  });
+
+  it('a folder with no rule or query file in it is a wrong path, not a pass', async () => {
+    mkdirSync(join(root, 'nothing-here'), { recursive: true });
+    const r = await runCli(root, 'validate', join(root, 'nothing-here'));
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`detc: no rule files (.yml) or query files (.kql, .spl) in ${join(root, 'nothing-here')}\n`);
+  });
+
   it('a clean query passes with exit 0', async () => {
     const r = await validate('ok.kql', 'EntraIdSignInEvents\n| where Timestamp > ago(1d)\n| summarize count() by AccountUpn\n', '--target', 'defender');
     expect(r.code).toBe(0);
