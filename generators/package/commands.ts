@@ -9,7 +9,7 @@ import { buildDistFiles } from '../build.ts';
 import type { Catalog } from '../catalog.ts';
 import { formatDiagnostic, hasErrors } from '../diagnostics.ts';
 import { validateGeneratedQueries } from '../query-validation.ts';
-import { connect, connectionFromEnv, describeFailure, type SplunkConnection, type SplunkService } from '../splunk-rest/client.ts';
+import { connect, connectFailure, connectionFromEnv, describeFailure, type SplunkConnection, type SplunkService } from '../splunk-rest/client.ts';
 import { splunkObjects } from './artifacts.ts';
 import { AppMissing, deploySplunk } from './splunk-deploy.ts';
 import { splunkAppArchive, splunkPackageName } from './splunk-package.ts';
@@ -89,7 +89,7 @@ export function registerPackageCommands(program: Command, context: PackageComman
       try {
         service = await connect(connection);
       } catch (e) {
-        io.err(`detc: cannot log in to ${origin}: ${describe(e)}\n`);
+        io.err(`detc: ${connectFailure(e, connection)}\n`);
         return context.setExit(EXIT_USAGE);
       }
       let steps;

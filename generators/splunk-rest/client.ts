@@ -69,7 +69,7 @@ function verifyingHttp(sdk: SplunkSdk, insecure: boolean): SdkHttp {
           res.on('end', () => resolve(this._buildResponse(null, { statusCode: res.statusCode ?? 0, headers: res.headers as Record<string, unknown> }, Buffer.concat(chunks).toString('utf8'))));
         });
         req.on('timeout', () => req.destroy(new Error('timed out')));
-        req.on('error', (e) => reject(this._buildResponse(e, { statusCode: 600, headers: {} }, '')));
+        req.on('error', (e) => reject(this._buildResponse(e, { statusCode: NO_RESPONSE, headers: {} }, '')));
         req.end(body);
       });
     },
@@ -106,5 +106,14 @@ export function describeFailure(error: unknown, connection: SplunkConnection): s
   let text = messages || e?.error?.message || e?.message || `HTTP ${e?.status ?? 'error'}`;
   if (e?.error?.code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(e.error.code)) text += ' (the server certificate is not trusted: add its CA to NODE_EXTRA_CA_CERTS, or pass --insecure to skip verification)';
   for (const secret of [connection.token, connection.password]) if (secret) text = text.split(secret).join('***');
-  return `${e?.status && typeof e.status === 'number' ? `HTTP ${e.status}: ` : ''}${text}`;
+  return `${typeof e?.status === 'number' && e.status !== NO_RESPONSE ? `HTTP ${e.status}: ` : ''}${text}`;
+}
+
+/** The status splunk-sdk gives a request that got no HTTP response (refused, unreachable, TLS refused): not HTTP's. */
+const NO_RESPONSE = 600;
+
+/** Why connect() failed, as one phrase: the server not reached (network, TLS), or the login refused. */
+export function connectFailure(error: unknown, connection: SplunkConnection): string {
+  const reached = (error as { status?: unknown })?.status !== NO_RESPONSE;
+  return `${reached ? 'cannot log in to' : 'cannot reach'} ${connection.url.origin}: ${describeFailure(error, connection)}`;
 }

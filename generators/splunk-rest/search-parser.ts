@@ -1,7 +1,7 @@
 // `detc validate x.spl` with SPLUNK_URL set: Splunk's own verdict from its search/parser
 // endpoint, beside ours.
 import type { SplunkConnection } from './client.ts';
-import { connect, describeFailure } from './client.ts';
+import { connect, connectFailure, describeFailure } from './client.ts';
 
 export type SplunkVerdict = { readonly ok: true } | { readonly ok: false; readonly message: string };
 
@@ -10,7 +10,7 @@ export async function askSplunkToParse(search: string, connection: SplunkConnect
   try {
     service = await connect(connection);
   } catch (e) {
-    throw new Error(`cannot log in to ${connection.url.origin}: ${describeFailure(e, connection)}`);
+    throw new Error(connectFailure(e, connection));
   }
   try {
     // parse_only: no subsearch, lookup or macro-time expansion; just whether Splunk accepts the text.

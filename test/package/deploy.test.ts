@@ -35,10 +35,19 @@ describe('detc deploy splunk', () => {
     withPassword();
     const r = await deploy();
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/^detc: cannot log in to https:\/\/127\.0\.0\.1:\d+: .*(certificate|self.signed)/i);
+    expect(r.err).toMatch(/^detc: cannot reach https:\/\/127\.0\.0\.1:\d+: .*(certificate|self.signed)/i);
+    expect(r.err).not.toMatch(/HTTP 600/);
     expect(r.err).toMatch(/--insecure/);
     expect(r.out + r.err).not.toContain(PASSWORD);
     expect(splunk.requests).toEqual([]);
+  });
+
+  it('a server that does not answer is one line saying so, not a failed login', async () => {
+    process.env.SPLUNK_URL = 'https://127.0.0.1:1';
+    process.env.SPLUNK_TOKEN = 'a-token';
+    const r = await deploy();
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('detc: cannot reach https://127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1\n');
   });
 
   it('a failed login is one clear line, exit 2, and never shows the password', async () => {
