@@ -7,7 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { loadCatalog, type Catalog, findRuleFiles } from './catalog.ts';
 import { loadLogSources } from './logsources/loader.ts';
 import type { CanonicalType, LogSource } from './logsources/types.ts';
-import { error, formatDiagnostic, hasErrors, InputError, type Diagnostic } from './diagnostics.ts';
+import { error, formatDiagnostic, hasErrors, InputError, printable, type Diagnostic } from './diagnostics.ts';
 import { buildDistFiles } from './build.ts';
 import { projectPath } from './paths.ts';
 import { distUpToDate, staleFiles, writeDist } from './dist-writer.ts';
@@ -337,9 +337,12 @@ function formatRows(rows: readonly ResultRow[], columns: readonly string[], form
     const quote = (t: string) => (/[",\n\r]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t);
     return `${[columns.map(quote).join(','), ...rows.map((r) => columns.map((c) => quote(cell(r[c]))).join(','))].join('\n')}\n`;
   }
-  const widths = columns.map((c) => Math.min(60, Math.max(c.length, ...rows.map((r) => cell(r[c]).length))));
+  // A table is for a terminal: a field's control characters (an attacker's log line may hold ESC) are shown, not sent.
+  const shown = (v: ResultRow[string] | undefined) => printable(cell(v), { newlines: false });
+  const heads = columns.map((c) => printable(c, { newlines: false }));
+  const widths = heads.map((h, i) => Math.min(60, Math.max(h.length, ...rows.map((r) => shown(r[columns[i]!]).length))));
   const line = (values: string[]) => values.map((v, i) => (v.length > widths[i]! ? `${v.slice(0, widths[i]! - 1)}…` : v.padEnd(widths[i]!))).join('  ').trimEnd();
-  return `${[line([...columns]), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(columns.map((c) => cell(r[c]))))].join('\n')}\n`;
+  return `${[line(heads), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(columns.map((c) => shown(r[c]))))].join('\n')}\n`;
 }
 
 /** A rule argument: a path to a file or folder, or a rule name found under detections/. */

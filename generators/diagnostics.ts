@@ -23,7 +23,19 @@ export function warning(at: SourceLocation, message: string): Diagnostic {
 
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.line > 0 ? `${d.file}:${d.line}:${d.col}` : d.file;
-  return `${where}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.message}`;
+  return printable(`${where}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.message}`);
+}
+
+const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const CONTROLS_AND_NEWLINES = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text for a terminal: control characters (ESC and the rest; newlines too when `newlines` is
+ * false, tabs kept) and bidirectional overrides shown as `\u{…}`, so that text from a rule file
+ * or an export (a test's name, a log's field) cannot drive the terminal or reorder what it shows.
+ */
+export function printable(text: string, { newlines = true }: { newlines?: boolean } = {}): string {
+  return text.replace(newlines ? CONTROLS : CONTROLS_AND_NEWLINES, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
 }
 
 /** Thrown when input is unusable; carries every problem found, all with locations. */

@@ -2,7 +2,7 @@
 // JUnit schema CI servers read) and SARIF 2.1.0 (code-scanning annotations at the failing
 // test in the rule file).
 import { hostname } from 'node:os';
-import type { Diagnostic } from '../diagnostics.ts';
+import { printable, type Diagnostic } from '../diagnostics.ts';
 import type { TestOutcome } from './harness.ts';
 
 export type ReporterName = 'pretty' | 'json' | 'junit' | 'sarif';
@@ -28,7 +28,7 @@ export function formatReport(reporter: ReporterName, input: ReportInput): string
 const failedCount = (outcomes: readonly TestOutcome[]) => outcomes.filter((o) => o.failures.length).length;
 
 function pretty({ outcomes }: ReportInput): string {
-  const lines = outcomes.map((o) => `${o.failures.length ? 'FAIL' : 'ok  '} ${o.rule.document.name} › ${o.test.name} [${o.target}]${o.failures.map((f) => `\n       ${f}`).join('')}`);
+  const lines = outcomes.map((o) => `${o.failures.length ? 'FAIL' : 'ok  '} ${o.rule.document.name} › ${printable(o.test.name, { newlines: false })} [${o.target}]${o.failures.map((f) => `\n       ${printable(f, { newlines: false })}`).join('')}`);
   const failed = failedCount(outcomes);
   const rules = new Set(outcomes.map((o) => o.rule.document.name)).size;
   const targets = [...new Set(outcomes.map((o) => o.target))].join(', ');
