@@ -191,11 +191,12 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
     .requiredOption('-e, --events <file>', 'the export: Graph signIn JSON, Defender or Sentinel results (JSON/CSV), or canonical events')
     .option('--now <time>', 'the time the hunt runs at, ISO 8601 (default: one second after the latest event)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
-    .option('--skip-bad-lines', 'skip (and count) records that cannot be read, instead of failing')
+    .option('--skip-bad-lines', 'for rules: skip (and count) records that cannot be read, instead of failing')
     .addOption(new Option('-t, --target <target>', "for rules: run the generated query of one target on our engine for it, or of 'all' (each compared with the rule's meaning); default: the rule's meaning (reference evaluator)").choices([...TARGETS, 'all']))
     .action(async (ruleArg: string, options: { events: string; now?: string; table?: string; format: 'table' | 'json' | 'csv'; skipBadLines?: boolean; target?: TargetName | 'all' }) => {
       if (/\.(spl|kql)$/i.test(ruleArg)) {
         if (options.target) throw new UsageError('--target applies to rules: a .spl or .kql file runs on the engine of its own language');
+        if (options.skipBadLines) throw new UsageError('--skip-bad-lines applies to rules: a .spl or .kql file stops at the first record it cannot read');
         mustBeFile(ruleArg);
         mustBeFile(options.events);
         const now = options.now ? Date.parse(options.now) : undefined;

@@ -225,6 +225,12 @@ describe('usage', () => {
     expect(skipped.err).toMatch(/rows\.csv:3:1: warning: 3 fields where the header has 2\n.*rows\.csv:4:1: warning: 1 field where the header has 2\n/s);
   });
 
+  it('run refuses --skip-bad-lines for a query file, which it would not honour', async () => {
+    const root = makeWorkspace({ 'q.kql': 'T | take 1', 'rows.jsonl': '{"App":"a"}\nnot json\n' });
+    const r = await runCli(root, 'run', join(root, 'q.kql'), '--events', join(root, 'rows.jsonl'), '--table', 'T', '--skip-bad-lines');
+    expect(r).toEqual({ code: 2, out: '', err: 'detc: --skip-bad-lines applies to rules: a .spl or .kql file stops at the first record it cannot read\n' });
+  });
+
   it('run refuses a folder given as the export or the query, naming it', async () => {
     const root = makeWorkspace({ 'q.kql': 'T | take 1' });
     const folder = join(root, 'schemas');
