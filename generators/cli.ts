@@ -170,11 +170,21 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
     .option('--coverage', 'also print which selections and having clauses the tests saw both true and false')
     .action(async (rules: string[], options: { reporter: ReporterName; output?: string; target?: TargetName[]; coverage?: boolean }) => {
       const startedAt = new Date();
+      // Where the report goes is known before the tests run: a path it cannot go to is said now.
+      if (options.output) {
+        if (statSync(options.output, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--output ${options.output} is a folder: name the report's file`);
+        if (!statSync(dirname(resolve(options.output)), { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--output ${options.output}: no folder ${dirname(resolve(options.output))}`);
+      }
       const { catalog, diagnostics: invalid, outcomes } = await loadAndCheck(rules.length ? rules.map((r) => resolveRule(root(), r)) : undefined, options.target ? { targets: options.target } : {});
       if (options.reporter === 'pretty') report(invalid);
       const text = formatReport(options.reporter, { outcomes, diagnostics: invalid, version: DETC_VERSION, startedAt });
-      if (options.output) writeFileSync(options.output, text);
-      else io.out(text);
+      if (options.output) {
+        try {
+          writeFileSync(options.output, text);
+        } catch (e) {
+          throw new UsageError(`cannot write the report to ${options.output}: ${(e as Error).message}`);
+        }
+      } else io.out(text);
       const coverage = catalog.rules.map(ruleCoverage);
       if (options.coverage) (options.output || options.reporter === 'pretty' ? io.out : io.err)(formatCoverage(coverage));
       for (const c of coverage) {

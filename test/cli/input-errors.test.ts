@@ -225,6 +225,17 @@ describe('usage', () => {
     expect(skipped.err).toMatch(/rows\.csv:3:1: warning: 3 fields where the header has 2\n.*rows\.csv:4:1: warning: 1 field where the header has 2\n/s);
   });
 
+  it("test says before running that --output cannot be written: a folder, or a file in a missing folder", async () => {
+    const root = makeWorkspace({ [RULE]: VALID_RULE });
+    const folder = await runCli(root, 'test', '--output', join(root, 'detections'));
+    expect(folder).toEqual({ code: 2, out: '', err: `detc: --output ${join(root, 'detections')} is a folder: name the report's file\n` });
+    const missing = await runCli(root, 'test', '--output', join(root, 'reports', 'junit.xml'), '--reporter', 'junit');
+    expect(missing).toEqual({ code: 2, out: '', err: `detc: --output ${join(root, 'reports', 'junit.xml')}: no folder ${join(root, 'reports')}\n` });
+    const written = await runCli(root, 'test', '--output', join(root, 'junit.xml'), '--reporter', 'junit');
+    expect(written.code).toBe(0);
+    expect(readFileSync(join(root, 'junit.xml'), 'utf8')).toMatch(/^<\?xml /);
+  });
+
   it('run refuses --skip-bad-lines for a query file, which it would not honour', async () => {
     const root = makeWorkspace({ 'q.kql': 'T | take 1', 'rows.jsonl': '{"App":"a"}\nnot json\n' });
     const r = await runCli(root, 'run', join(root, 'q.kql'), '--events', join(root, 'rows.jsonl'), '--table', 'T', '--skip-bad-lines');
