@@ -2,7 +2,7 @@
 // registerPackageCommands(program, context); exit codes follow cli.ts: 0 ok, 1 findings
 // (invalid generated queries, objects Splunk refused), 2 usage or input error.
 import { createHash } from 'node:crypto';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { buildDistFiles } from '../build.ts';
@@ -46,6 +46,10 @@ export function registerPackageCommands(program: Command, context: PackageComman
     .description(`write the Splunk app as dist/${splunkPackageName('<version>')}, for Apps > Install app from file (same rules, same bytes)`)
     .option('-o, --output <file>', `where to write the archive (default: dist/${splunkPackageName(DETC_VERSION)})`)
     .action((options: { output?: string }) => {
+      if (options.output && statSync(options.output, { throwIfNoEntry: false })?.isDirectory()) {
+        io.err(`detc: --output ${options.output} is a folder: name the archive's file\n`);
+        return context.setExit(EXIT_USAGE);
+      }
       const catalog = loadValid();
       if (!catalog) return;
       const archive = splunkAppArchive(buildDistFiles(catalog));

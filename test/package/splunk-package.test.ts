@@ -3,7 +3,7 @@
 // read back here by a ustar reader of our own (headers, checksums) and by the system's tar,
 // and the same bytes on every run.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -93,6 +93,16 @@ describe('the Splunk app archive', () => {
     expect((await runPackageCommand(root, 'package', 'splunk', '--output', out)).code).toBe(0);
     expect(readFileSync(out).equals(bytes)).toBe(true);
     expect(first.out).toMatch(/^wrote .*detc-splunk-\d+\.\d+\.\d+\.tgz \(\d+ bytes, sha256 [0-9a-f]{64}\)\n$/);
+  });
+
+  it('`detc package splunk --output <folder>` is refused in one line, nothing written', async () => {
+    const { runPackageCommand } = await import('./support.ts');
+    const root = makeWorkspace({}, { withContent: true });
+    const folder = join(root, 'samples');
+    const before = readdirSync(folder);
+    const r = await runPackageCommand(root, 'package', 'splunk', '--output', folder);
+    expect(r).toEqual({ code: 2, out: '', err: `detc: --output ${folder} is a folder: name the archive's file\n` });
+    expect(readdirSync(folder)).toEqual(before);
   });
 
   it('stores paths longer than 100 bytes in the ustar prefix field', () => {
