@@ -2,7 +2,7 @@
 //   0 ok · 1 findings (failed tests, stale dist/) · 2 usage or input error.
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { loadCatalog, type Catalog, findRuleFiles } from './catalog.ts';
 import { loadLogSources } from './logsources/loader.ts';
@@ -175,7 +175,10 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
         if (statSync(options.output, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--output ${options.output} is a folder: name the report's file`);
         if (!statSync(dirname(resolve(options.output)), { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--output ${options.output}: no folder ${dirname(resolve(options.output))}`);
       }
-      const { catalog, diagnostics: invalid, outcomes } = await loadAndCheck(rules.length ? rules.map((r) => resolveRule(root(), r)) : undefined, options.target ? { targets: options.target } : {});
+      const paths = rules.length ? rules.map((r) => resolveRule(root(), r)) : undefined;
+      // Rules named that hold no rule file: a wrong path, not a pass (a CI step would go green).
+      if (paths && findRuleFiles(root(), paths).length === 0) throw new UsageError(`no rule files (.yml) in ${rules.join(', ')}`);
+      const { catalog, diagnostics: invalid, outcomes } = await loadAndCheck(paths, options.target ? { targets: options.target } : {});
       if (options.reporter === 'pretty') report(invalid);
       const text = formatReport(options.reporter, { outcomes, diagnostics: invalid, version: DETC_VERSION, startedAt });
       if (options.output) {
@@ -312,6 +315,10 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
       const source = logsources.get(options.logsource);
       if (!source) throw new UsageError(`unknown log source '${options.logsource}' (have: ${[...logsources.keys()].join(', ')})`);
       const dir = resolve(root(), options.dir);
+      // detc test and build find rules under detections/ only.
+      const under = relative(join(root(), 'detections'), dir);
+      if (under === '..' || under.startsWith(`..${sep}`) || isAbsolute(under)) throw new UsageError(`--dir ${options.dir} is not under ${join(root(), 'detections')}, where detc test and build find rules (e.g. --dir detections/spray)`);
+      if (statSync(dir, { throwIfNoEntry: false })?.isDirectory() === false) throw new UsageError(`--dir ${options.dir} is a file, not a folder`);
       const file = join(dir, `${name}.yml`);
       mkdirSync(dir, { recursive: true });
       writeFileSync(file, scaffold(name, options.kind, source), { flag: 'wx' });

@@ -236,6 +236,19 @@ describe('usage', () => {
     expect(readFileSync(join(root, 'junit.xml'), 'utf8')).toMatch(/^<\?xml /);
   });
 
+  it('new writes only under detections/, into a folder; test on paths holding no rule is an error, not a pass', async () => {
+    const root = makeWorkspace({ [RULE]: VALID_RULE, 'detections/notes.txt': 'not a rule\n' });
+    const detections = join(root, 'detections');
+    for (const dir of [tmpdir(), '.', '../elsewhere']) {
+      const r = await runCli(root, 'new', 'stray-rule', '--dir', dir);
+      expect(r).toEqual({ code: 2, out: '', err: `detc: --dir ${dir} is not under ${detections}, where detc test and build find rules (e.g. --dir detections/spray)\n` });
+    }
+    expect(await runCli(root, 'new', 'stray-rule', '--dir', 'detections/notes.txt')).toEqual({ code: 2, out: '', err: 'detc: --dir detections/notes.txt is a file, not a folder\n' });
+    expect((await runCli(root, 'new', 'kept-rule', '--dir', 'detections/spray')).code).toBe(0);
+    const none = await runCli(root, 'test', join(root, 'detections/notes.txt'));
+    expect(none).toEqual({ code: 2, out: '', err: `detc: no rule files (.yml) in ${join(root, 'detections/notes.txt')}\n` });
+  });
+
   it('run refuses --skip-bad-lines for a query file, which it would not honour', async () => {
     const root = makeWorkspace({ 'q.kql': 'T | take 1', 'rows.jsonl': '{"App":"a"}\nnot json\n' });
     const r = await runCli(root, 'run', join(root, 'q.kql'), '--events', join(root, 'rows.jsonl'), '--table', 'T', '--skip-bad-lines');
