@@ -32,7 +32,7 @@ export function loadLogSourceFile(file: string, displayName = file): LogSource {
   if (!parsed.doc) throw new InputError(parsed.diagnostics);
   const doc = parsed.doc;
   validate ??= compileSchema(JSON.parse(readFileSync(projectPath('schemas/logsource.schema.json'), 'utf8')));
-  const schemaErrors = validateAgainstSchema(validate, doc);
+  const schemaErrors = validateAgainstSchema(validate, doc, 'log source');
   if (schemaErrors.length) throw new InputError(schemaErrors);
   const data = doc.data as LogSourceDocument;
   const problems: Diagnostic[] = [];

@@ -58,9 +58,10 @@ export function compileSchema(schema: object, cacheDir: string | undefined = det
   return validate;
 }
 
-export function validateAgainstSchema(validate: ValidateFunction, doc: YamlDocument): Diagnostic[] {
+/** `kind` names the whole document in messages about it ('rule', 'log source'). */
+export function validateAgainstSchema(validate: ValidateFunction, doc: YamlDocument, kind = 'rule'): Diagnostic[] {
   if (validate(doc.data)) return [];
-  return explainErrors(validate.errors ?? [], doc);
+  return explainErrors(validate.errors ?? [], doc, kind);
 }
 
 /** Validators of schemas edited since are never read again: the newest MAX_VALIDATORS are kept. */
@@ -71,7 +72,7 @@ const pathOf = (instancePath: string): string[] =>
 
 const MODIFIERS = ['contains', 'startswith', 'endswith', 're', 'cidr', 'gt', 'gte', 'lt', 'lte', 'exists', 'all', 'cased'];
 
-function explainErrors(errors: readonly ErrorObject[], doc: YamlDocument): Diagnostic[] {
+function explainErrors(errors: readonly ErrorObject[], doc: YamlDocument, kind: string): Diagnostic[] {
   // An anyOf failure also reports each branch's type mismatch at the same place: keep one
   // message that says what was expected, and drop the branch noise.
   const anyOfAt = new Map<string, ErrorObject>();
@@ -84,7 +85,7 @@ function explainErrors(errors: readonly ErrorObject[], doc: YamlDocument): Diagn
   };
   for (const e of errors) {
     const path = pathOf(e.instancePath);
-    const where = path.length ? `'${path.join('.')}'` : 'rule';
+    const where = path.length ? `'${path.join('.')}'` : kind;
     switch (e.keyword) {
       case 'propertyNames':
       case 'if':

@@ -22,6 +22,12 @@ function load(text: string) {
   }
 }
 
+describe('a log source file', () => {
+  it('missing a required key is named a log source in the message, not a rule', () => {
+    expect(load(original.replace(/^title: .*\n/m, ''))).toEqual([expect.stringMatching(/^entra_signin\.yml:\d+: log source is missing required key 'title'$/)]);
+  });
+});
+
 describe('log source exports', () => {
   it('a header mapped to a name that is not a canonical field is an error at its line', () => {
     const text = original.replace('      user_agent: User agent\n', '      user_agnet: User agent\n');
