@@ -5,7 +5,7 @@
 // Entra admin center's sign-in log CSV). The shape is recognised from the column names; rows
 // are read as a stream and mapped to canonical events through the log source.
 import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { error, type Diagnostic } from '../diagnostics.ts';
+import { error, InputError, type Diagnostic } from '../diagnostics.ts';
 import type { CanonicalType, LogSource, LogSourceExport, LogSourceProfile, TargetName } from '../logsources/types.ts';
 import { TARGETS } from '../logsources/types.ts';
 import { checkEvent, type CanonicalEvent } from '../rules/fixtures.ts';
@@ -58,8 +58,17 @@ export async function* readRecords(file: string): AsyncGenerator<ExportRecord> {
     return;
   }
   if (firstCharacter(file) === '[') {
-    if (statSync(file).size > MAX_JSON_ARRAY_BYTES) throw new Error('a JSON array export over 512 MiB: convert it to JSON Lines (one object per line) to stream it');
-    const all = JSON.parse(readFileSync(file, 'utf8')) as unknown[];
+    if (statSync(file).size > MAX_JSON_ARRAY_BYTES) throw new InputError([error({ file, line: 1, col: 1 }, 'a JSON array export over 512 MiB: convert it to JSON Lines (one object per line) to stream it')]);
+    const text = readFileSync(file, 'utf8');
+    let all: unknown[];
+    try {
+      all = JSON.parse(text) as unknown[];
+    } catch (e) {
+      // V8 says where: "… in JSON at position N" (none at the end of the text).
+      const at = Number(/position (\d+)/.exec((e as Error).message)?.[1] ?? text.length);
+      const before = text.slice(0, at).split('\n');
+      throw new InputError([error({ file, line: before.length, col: before.at(-1)!.length + 1 }, `not JSON: ${(e as Error).message}`)]);
+    }
     for (let i = 0; i < all.length; i++) yield { line: i + 1, record: all[i] };
     return;
   }

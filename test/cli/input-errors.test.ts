@@ -249,6 +249,14 @@ describe('usage', () => {
     expect(none).toEqual({ code: 2, out: '', err: `detc: no rule files (.yml) in ${join(root, 'detections/notes.txt')}\n` });
   });
 
+  it('run reports a JSON array export that is not JSON at its line and column, for a query file and a rule', async () => {
+    const root = makeWorkspace({ 'q.kql': 'T | take 1', 'rows.json': '[{"App":"a"},\n {"App" "b"}]' }, { withContent: true });
+    const events = join(root, 'rows.json');
+    const message = `${events}:2:9: not JSON: Expected ':' after property name in JSON at position 22\n`;
+    expect(await runCli(root, 'run', join(root, 'q.kql'), '--events', events, '--table', 'T')).toEqual({ code: 2, out: '', err: message });
+    expect(await runCli(root, 'run', 'pop-imap-password-spray', '--events', events)).toEqual({ code: 2, out: '', err: message });
+  });
+
   it('run refuses --skip-bad-lines for a query file, which it would not honour', async () => {
     const root = makeWorkspace({ 'q.kql': 'T | take 1', 'rows.jsonl': '{"App":"a"}\nnot json\n' });
     const r = await runCli(root, 'run', join(root, 'q.kql'), '--events', join(root, 'rows.jsonl'), '--table', 'T', '--skip-bad-lines');
