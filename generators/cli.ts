@@ -56,11 +56,10 @@ function mustBeFile(path: string): void {
 export async function main(argv: readonly string[], io: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }): Promise<number> {
   let exitCode: number = EXIT.ok;
   const report = (diagnostics: readonly Diagnostic[]) => diagnostics.forEach((d) => io.err(`${formatDiagnostic(d)}\n`));
-  /** Load the catalog; any error in the input ends the command with exit 2. */
   /**
    * The content folder: --root's, else the one the current folder is in. Commands that only read
-   * content (run, show) fall back to the content detc comes with, so that a shipped hunt runs on
-   * an export from anywhere; the others need a content folder.
+   * content (run, show, validate) fall back to the content detc comes with, so that a shipped
+   * hunt runs on an export from anywhere; the others need a content folder.
    */
   const root = (options: { orShipped?: boolean } = {}): string => {
     const given = program.opts<{ root?: string }>().root;
@@ -92,6 +91,7 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
     if (checked.fromCache) io.err(`${checked.fromCache} of ${catalog.rules.length} rules unchanged since their last check: their results come from the cache (DETC_NO_CACHE=1 checks every rule)\n`);
     return { catalog, ...checked };
   };
+  /** Load the catalog; any error in the input ends the command with exit 2. */
   const load = (paths?: string[], from = root()): Catalog => {
     const catalog = loadCatalog(from, paths);
     report(catalog.diagnostics);
