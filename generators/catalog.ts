@@ -3,6 +3,7 @@
 // file are collected so one run reports them all.
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isWithin } from './paths.ts';
 import { error, hasErrors, type Diagnostic } from './diagnostics.ts';
 import { buildQuery } from './ir/build.ts';
 import type { Query } from './ir/types.ts';
@@ -114,14 +115,10 @@ function compileRule(root: string, file: string, rule: RuleSource, logsources: R
  * that does not exist is inside as far as its path goes (loadFixtureFile reports it missing).
  */
 function fixturePath(root: string, events: string): string | undefined {
-  const inside = (base: string, path: string) => {
-    const rel = relative(base, path);
-    return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
-  };
   const path = resolve(root, events);
-  if (isAbsolute(events) || !inside(root, path)) return undefined;
+  if (isAbsolute(events) || !isWithin(root, path)) return undefined;
   if (!existsSync(path)) return path;
-  return inside(realpathSync(root), realpathSync(path)) ? path : undefined;
+  return isWithin(realpathSync(root), realpathSync(path)) ? path : undefined;
 }
 
 function loadTests(root: string, rule: RuleSource, logsource: LogSource, diagnostics: Diagnostic[]): RuleTest[] {

@@ -2,14 +2,14 @@
 //   0 ok · 1 findings (failed tests, stale dist/) · 2 usage or input error.
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { loadCatalog, type Catalog, findRuleFiles } from './catalog.ts';
 import { loadLogSources } from './logsources/loader.ts';
 import type { CanonicalType, LogSource } from './logsources/types.ts';
 import { error, formatDiagnostic, hasErrors, InputError, printable, type Diagnostic } from './diagnostics.ts';
 import { buildDistFiles } from './build.ts';
-import { projectPath } from './paths.ts';
+import { isWithin, projectPath } from './paths.ts';
 import { distUpToDate, staleFiles, writeDist } from './dist-writer.ts';
 import { replayEngines } from './replay/engines.ts';
 import { formatReport, REPORTERS, type ReporterName } from './replay/reporters.ts';
@@ -316,8 +316,7 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
       if (!source) throw new UsageError(`unknown log source '${options.logsource}' (have: ${[...logsources.keys()].join(', ')})`);
       const dir = resolve(root(), options.dir);
       // detc test and build find rules under detections/ only.
-      const under = relative(join(root(), 'detections'), dir);
-      if (under === '..' || under.startsWith(`..${sep}`) || isAbsolute(under)) throw new UsageError(`--dir ${options.dir} is not under ${join(root(), 'detections')}, where detc test and build find rules (e.g. --dir detections/spray)`);
+      if (!isWithin(join(root(), 'detections'), dir)) throw new UsageError(`--dir ${options.dir} is not under ${join(root(), 'detections')}, where detc test and build find rules (e.g. --dir detections/spray)`);
       if (statSync(dir, { throwIfNoEntry: false })?.isDirectory() === false) throw new UsageError(`--dir ${options.dir} is a file, not a folder`);
       const file = join(dir, `${name}.yml`);
       mkdirSync(dir, { recursive: true });

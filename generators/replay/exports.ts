@@ -9,6 +9,7 @@ import { error, InputError, type Diagnostic } from '../diagnostics.ts';
 import type { CanonicalType, LogSource, LogSourceExport, LogSourceProfile, TargetName } from '../logsources/types.ts';
 import { TARGETS } from '../logsources/types.ts';
 import { checkEvent, type CanonicalEvent } from '../rules/fixtures.ts';
+import { LineMap } from '../spl/diagnostics.ts';
 import { readLines } from './json-lines.ts';
 import { lineFilterTest, looksLikeObject, scanLinesInParallel, scanWorkers, type LineFilter, type ParallelScanOptions, type ScanCounts } from './parallel-scan.ts';
 
@@ -66,8 +67,7 @@ export async function* readRecords(file: string): AsyncGenerator<ExportRecord> {
     } catch (e) {
       // V8 says where: "… in JSON at position N" (none at the end of the text).
       const at = Number(/position (\d+)/.exec((e as Error).message)?.[1] ?? text.length);
-      const before = text.slice(0, at).split('\n');
-      throw new InputError([error({ file, line: before.length, col: before.at(-1)!.length + 1 }, `not JSON: ${(e as Error).message}`)]);
+      throw new InputError([error({ file, ...new LineMap(text).position(at) }, `not JSON: ${(e as Error).message}`)]);
     }
     for (let i = 0; i < all.length; i++) yield { line: i + 1, record: all[i] };
     return;
