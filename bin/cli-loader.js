@@ -14,7 +14,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SOURCES = join(ROOT, 'generators');
 const CACHE = join(ROOT, 'node_modules', '.cache', 'detc');
 /** Bump when what goes into a bundle changes other than by the sources (the build options below). */
-const FORMAT = 4;
+const FORMAT = 5;
 
 /** The CLI's `main`. */
 export async function loadCli() {
@@ -47,13 +47,15 @@ async function bundledCli() {
   const hash = createHash('sha256').update(`${FORMAT} ${esbuildVersion} ${process.version}\n`);
   for (const file of sourceFiles(SOURCES).sort()) hash.update(`${file}\n`).update(readFileSync(file));
   // Named for this copy of the project (node_modules may be shared), then for its sources. The
-  // worker threads (`detc build` and `detc test` checks, `detc run`'s Kusto analysis) run a bundle of their own each, named alike.
+  // worker threads (`detc build` and `detc test` checks, the writer of dist/ and caches, `detc
+  // run`'s Kusto analysis) run a bundle of their own each, named alike.
   const named = `${createHash('sha256').update(ROOT).digest('hex').slice(0, 8)}-${hash.digest('hex').slice(0, 20)}.mjs`;
   const bundle = join(CACHE, `cli-${named}`);
   // Each worker module the CLI starts, with the name of the constant that tells the CLI its bundle.
   const workers = [
     { source: 'parallel-checks-worker.ts', bundle: join(CACHE, `checks-worker-${named}`), constant: 'DETC_CHECK_WORKER_BUNDLE' },
     { source: join('kql', 'analysis-worker.ts'), bundle: join(CACHE, `kql-analysis-worker-${named}`), constant: 'DETC_KQL_ANALYSIS_WORKER_BUNDLE' },
+    { source: 'file-writer-worker.ts', bundle: join(CACHE, `file-writer-worker-${named}`), constant: 'DETC_FILE_WRITER_BUNDLE' },
   ];
   if ([bundle, ...workers.map((w) => w.bundle)].every((file) => statSync(file, { throwIfNoEntry: false }))) return bundle;
   mkdirSync(CACHE, { recursive: true });
@@ -74,7 +76,7 @@ async function bundledCli() {
   await esbuild.build({ ...options, entryPoints: [join(SOURCES, 'cli.ts')], outfile: partial(bundle), define });
   for (const w of workers) renameSync(partial(w.bundle), w.bundle);
   renameSync(partial(bundle), bundle);
-  const ours = ['cli-', 'checks-worker-', 'kql-analysis-worker-'].map((kind) => `${kind}${named.slice(0, 9)}`);
+  const ours = ['cli-', ...workers.map((w) => w.bundle.slice(CACHE.length + 1, -named.length))].map((kind) => `${kind}${named.slice(0, 9)}`);
   for (const old of readdirSync(CACHE)) {
     if (ours.some((prefix) => old.startsWith(prefix)) && !old.endsWith(named)) rmSync(join(CACHE, old), { force: true });
   }

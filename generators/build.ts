@@ -8,9 +8,9 @@
 //   docs/<rule>.md, docs/index.html           for analysts
 //   attack-layer.json                         ATT&CK Navigator layer
 import type { Catalog } from './catalog.ts';
-import { packageArtifacts } from './package/artifacts.ts';
+import { packageArtifacts, type PackageOptions } from './package/artifacts.ts';
 import { DETC_VERSION } from './package/version.ts';
 
-export function buildDistFiles(catalog: Catalog, version: string = DETC_VERSION): Map<string, string> {
-  return new Map([...packageArtifacts(catalog.rules, version)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+export function buildDistFiles(catalog: Catalog, version: string = DETC_VERSION, options: PackageOptions = {}): Map<string, string> {
+  return new Map([...packageArtifacts(catalog.rules, version, options)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

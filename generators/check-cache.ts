@@ -2,18 +2,21 @@
 // Validating and replaying a rule costs tens of milliseconds (Kusto's analyses of its queries,
 // mostly) and gives the same answer for as long as nothing it depends on changes, so a rule is
 // checked again only when something did. An entry is one rule's check (its diagnostics by
-// target, its tests' outcomes, its custom detection's analysis: PortableRuleCheck) under a key of
-// all that decides it:
+// target, its tests' outcomes: PortableRuleCheck) under a key of all that decides it:
 // - the rule: its file's name and text, and its tests' events as loaded (fixture files included);
 // - the content's schemas (every file under schemas/: log sources and their tables);
-// - the replay options (targets, packaging);
+// - the replay options (targets);
 // - the code: every file under generators/, the installed versions of detc's dependencies
 //   (Kusto's language service among them), and Node's version.
+// `detc build` keeps Kusto's analyses of its Defender custom detection queries here too (a
+// `.detection` entry: the query's text and tables, and the code and schemas as above).
 // Entries are what v8.serialize makes of them (as a worker thread sends a check), checksummed
-// (cache-dir.ts): one that is missing, torn or of another key is checked again.
+// (cache-dir.ts): one that is missing, torn or of another key is made again. An entry is stored
+// as soon as it is made, through the writer thread when there is one (file-writer.ts): the
+// writes, which wait on the disk, run beside the checks instead of after them.
 //
 // Where: rule-checks/ in detc's cache folder (cache-dir.ts); DETC_NO_CACHE=1 turns it off.
-// At most MAX_ENTRIES entries are kept (the least recently used go).
+// At most MAX_ENTRIES entries of each kind are kept (the least recently used go).
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, utimesSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -23,10 +26,12 @@ import { checkedBody, detcCacheDir, keepNewest, withChecksum, writeWhole } from 
 import type { CompiledRule } from './catalog.ts';
 import type { TargetName } from './logsources/types.ts';
 import { filesUnder, PROJECT_ROOT } from './paths.ts';
+import type { FileSink } from './file-writer.ts';
+import type { CustomDetectionAnalysis } from './package/defender.ts';
 import type { PortableRuleCheck } from './query-validation.ts';
 
 /** Bump when an entry's layout or the key's parts change. */
-const FORMAT = 1;
+const FORMAT = 2;
 /** About 2,000 rules of three or four targets' checks each, a few KiB apiece. */
 const MAX_ENTRIES = 10_000;
 
@@ -39,7 +44,6 @@ export interface RuleCheckCache {
 /** What decides a check besides the rule and the code. */
 export interface RuleCheckOptions {
   readonly targets?: readonly TargetName[];
-  readonly packaging?: boolean;
 }
 
 /** The cache for the content under `root`, or undefined when caches are turned off (or it cannot be read). */
@@ -58,48 +62,80 @@ export function ruleCheckCache(root: string, env: NodeJS.ProcessEnv = process.en
 /** The key of `rule`'s check with `options`. */
 export function ruleCheckKey(cache: RuleCheckCache, rule: CompiledRule, options: RuleCheckOptions): string {
   return createHash('sha256')
-    .update(JSON.stringify([FORMAT, cache.version, options.targets ?? null, options.packaging === true, rule.file, rule.source.yaml.text]))
+    .update(JSON.stringify([FORMAT, cache.version, options.targets ?? null, rule.file, rule.source.yaml.text]))
     .update(JSON.stringify(rule.tests))
     .digest('hex');
 }
 
 /** The check stored under `key`, or undefined (none, or not usable). A check read is kept longer. */
 export function readRuleCheck(cache: RuleCheckCache, key: string): PortableRuleCheck | undefined {
-  const file = entryFile(cache, key);
+  return readEntry<PortableRuleCheck>(entryFile(cache, key, CHECK), key);
+}
+
+/** Stores a check, through `sink` if given (best effort: a cache that cannot be written is no error). */
+export function storeRuleCheck(cache: RuleCheckCache, key: string, check: PortableRuleCheck, sink?: FileSink): void {
+  storeEntry(entryFile(cache, key, CHECK), key, check, sink);
+}
+
+/** The key of Kusto's analysis of a custom detection query (its text, and its tables as JSON). */
+export function customDetectionKey(cache: RuleCheckCache, tables: string, text: string): string {
+  return createHash('sha256').update(JSON.stringify([FORMAT, cache.version, tables, text])).digest('hex');
+}
+
+/** The analysis stored under `key` (customDetectionKey), or undefined. */
+export function readCustomDetectionAnalysis(cache: RuleCheckCache, key: string): CustomDetectionAnalysis | undefined {
+  return readEntry<CustomDetectionAnalysis>(entryFile(cache, key, DETECTION), key);
+}
+
+export function storeCustomDetectionAnalysis(cache: RuleCheckCache, key: string, analysis: CustomDetectionAnalysis, sink?: FileSink): void {
+  storeEntry(entryFile(cache, key, DETECTION), key, analysis, sink);
+}
+
+/** Drops the least recently used entries of each kind beyond MAX_ENTRIES (best effort). */
+export function pruneRuleChecks(cache: RuleCheckCache): void {
+  try {
+    for (const suffix of [CHECK, DETECTION]) keepNewest(cache.dir, suffix, MAX_ENTRIES);
+  } catch {
+    // Nothing stored yet, or a folder that cannot be read: nothing to drop.
+  }
+}
+
+function readEntry<T>(file: string, key: string): T | undefined {
   try {
     const body = checkedBody(readFileSync(file));
     if (!body) return undefined;
-    const entry = deserialize(body) as { key?: unknown; check?: PortableRuleCheck };
-    if (entry.key !== key || !entry.check) return undefined;
+    const entry = deserialize(body) as { key?: unknown; value?: T };
+    if (entry.key !== key || entry.value === undefined) return undefined;
     const now = new Date();
     utimesSync(file, now, now);
-    return entry.check;
+    return entry.value;
   } catch {
     return undefined;
   }
 }
 
-/** Stores checks (best effort: a cache that cannot be written is no error), then drops the least recently used beyond MAX_ENTRIES. */
-export function storeRuleChecks(cache: RuleCheckCache, checks: ReadonlyArray<readonly [key: string, check: PortableRuleCheck]>): void {
-  if (!checks.length) return;
+function storeEntry(file: string, key: string, value: unknown, sink: FileSink | undefined): void {
   try {
-    for (const [key, check] of checks) writeWhole(entryFile(cache, key), withChecksum(serialize({ key, check })));
-    keepNewest(cache.dir, '.check', MAX_ENTRIES);
+    const data = withChecksum(serialize({ key, value }));
+    if (sink) sink.keep(file, data);
+    else writeWhole(file, data);
   } catch {
-    // Read-only or full disk: the checks were made; they are only not kept.
+    // Read-only or full disk: the check was made; it is only not kept.
   }
 }
 
 /** How many checks the cache holds (of any content and options). */
 export function storedRuleChecks(cache: RuleCheckCache): number {
   try {
-    return readdirSync(cache.dir).filter((f) => f.endsWith('.check')).length;
+    return readdirSync(cache.dir).filter((f) => f.endsWith(CHECK)).length;
   } catch {
     return 0;
   }
 }
 
-const entryFile = (cache: RuleCheckCache, key: string): string => join(cache.dir, `${key}.check`);
+const CHECK = '.check';
+const DETECTION = '.detection';
+const entryFile = (cache: RuleCheckCache, key: string, suffix: string): string => join(cache.dir, `${key}${suffix}`);
 
 let code: string | undefined;
 

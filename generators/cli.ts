@@ -1,7 +1,7 @@
 // The `detc` command line. Only this file decides exit codes:
 //   0 ok · 1 findings (failed tests, stale dist/) · 2 usage or input error.
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { loadCatalog, type Catalog, findRuleFiles } from './catalog.ts';
@@ -10,7 +10,9 @@ import type { CanonicalType, LogSource } from './logsources/types.ts';
 import { error, formatDiagnostic, hasErrors, InputError, printable, type Diagnostic } from './diagnostics.ts';
 import { buildDistFiles } from './build.ts';
 import { isWithin, projectPath } from './paths.ts';
-import { distUpToDate, staleFiles, writeDist } from './dist-writer.ts';
+import { stagingFolder, swapInDist, type StagedDist } from './dist-writer.ts';
+import { startFileWriter, type FileWriter } from './file-writer.ts';
+import type { PackageOptions } from './package/artifacts.ts';
 import { replayEngines } from './replay/engines.ts';
 import { formatReport, REPORTERS, type ReporterName } from './replay/reporters.ts';
 import { formatCoverage, ruleCoverage } from './replay/coverage.ts';
@@ -19,7 +21,7 @@ import { runRuleOnExport } from './rule-runs.ts';
 import { runQueryFile } from './query-runs.ts';
 import type { ResultRow } from './ir/evaluator.ts';
 import { checkGeneratedQueriesInParallel, startCheckWorkers, type ParallelCheckOptions } from './parallel-checks.ts';
-import { ruleCheckCache, storedRuleChecks } from './check-cache.ts';
+import { ruleCheckCache, storedRuleChecks, type RuleCheckCache } from './check-cache.ts';
 import { validateGeneratedQueries } from './query-validation.ts';
 import { validateQueryFile } from './query-files.ts';
 import { connectionFromEnv } from './splunk-rest/client.ts';
@@ -71,9 +73,10 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
   /**
    * Loads the catalog and checks its rules (checkGeneratedQueriesInParallel with the cache of
    * rule checks); content large enough for worker threads has them start on the rule files
-   * while this thread loads the catalog.
+   * while this thread loads the catalog. `beforeChecks` runs on the loaded catalog before this
+   * thread takes its share of the checks (the workers' checks run meanwhile).
    */
-  const loadAndCheck = async (paths: string[] | undefined, options: ParallelCheckOptions) => {
+  const loadAndCheck = async <T = undefined>(paths: string[] | undefined, options: ParallelCheckOptions, beforeChecks?: (catalog: Catalog, cache: RuleCheckCache | undefined) => T) => {
     const files = findRuleFiles(root(), paths);
     const cache = ruleCheckCache(root());
     const withCache = { ...options, ...(cache ? { cache } : {}) };
@@ -87,9 +90,16 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
       started?.stop();
       throw e;
     }
+    let before: T | undefined;
+    try {
+      before = beforeChecks?.(catalog, cache);
+    } catch (e) {
+      started?.stop();
+      throw e;
+    }
     const checked = await checkGeneratedQueriesInParallel(catalog, { ...withCache, ...(started ? { started } : {}) });
     if (checked.fromCache) io.err(`${checked.fromCache} of ${catalog.rules.length} rules unchanged since their last check: their results come from the cache (DETC_NO_CACHE=1 checks every rule)\n`);
-    return { catalog, ...checked };
+    return { catalog, ...checked, before: before as T };
   };
   /** Load the catalog; any error in the input ends the command with exit 2. */
   const load = (paths?: string[], from = root()): Catalog => {
@@ -130,34 +140,41 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
     .action(async (options: { check?: boolean }) => {
       const distPath = join(root(), 'dist');
       if (statSync(distPath, { throwIfNoEntry: false })?.isDirectory() === false) throw new UsageError(`${distPath} is not a folder: move it away, then build again`);
-      const { catalog, diagnostics: invalid, outcomes } = await loadAndCheck(undefined, { packaging: true });
-      report(invalid);
-      const failed = outcomes.filter((o) => o.failures.length);
-      for (const f of failed) io.err(`${f.rule.file}: test '${f.test.name}' failed on ${f.target}: ${f.failures.join('; ')}\n`);
-      if (failed.length || hasErrors(invalid)) return void (exitCode = EXIT.findings);
-      let files: Map<string, string>;
+      // dist/'s files are made, and written into a staging folder by the writer thread, before
+      // this thread checks its share of the rules: the disk works while the checks run. They
+      // are swapped in only if every check passes.
+      const writer = startFileWriter();
       try {
-        files = buildDistFiles(catalog);
-      } catch (e) {
-        // The rules are valid but an artifact made from them is not (e.g. a Defender custom
-        // detection query with Kusto diagnostics): a finding, like an invalid generated query.
-        if (!(e instanceof InputError)) throw e;
-        report(e.diagnostics);
-        return void (exitCode = EXIT.findings);
+        const { catalog, diagnostics: invalid, outcomes, before: built } = await loadAndCheck(undefined, { writer }, (catalog, cache) => stageBuild(catalog, { ...(cache ? { cache } : {}), sink: writer }, options.check ? 'check' : 'write', writer));
+        report(invalid);
+        const failed = outcomes.filter((o) => o.failures.length);
+        for (const f of failed) io.err(`${f.rule.file}: test '${f.test.name}' failed on ${f.target}: ${f.failures.join('; ')}\n`);
+        if (failed.length || hasErrors(invalid)) return void (exitCode = EXIT.findings);
+        if ('error' in built) {
+          // The rules are valid but an artifact made from them is not (e.g. a Defender custom
+          // detection query with Kusto diagnostics): a finding, like an invalid generated query.
+          if (!(built.error instanceof InputError)) throw built.error;
+          report(built.error.diagnostics);
+          return void (exitCode = EXIT.findings);
+        }
+        const staged = await built.staged;
+        if (staged.kind === 'failed') throw new Error(`cannot write ${distPath}: ${staged.error}`);
+        if (staged.kind === 'stale') {
+          staged.stale.forEach((s) => io.err(`dist/${s}\n`));
+          if (staged.stale.length) {
+            io.err(`dist/ is stale: run 'npx detc build' and commit dist/\n`);
+            exitCode = EXIT.findings;
+          } else io.out(`dist/ is up to date (${built.files} files)\n`);
+          return;
+        }
+        if (staged.kind === 'up-to-date') return void io.out(`built ${catalog.rules.length} rules → dist/ (${built.files} files, all as they were: none rewritten)\n`);
+        swapInDist(distPath, staged.staging);
+        io.out(`built ${catalog.rules.length} rules → dist/ (${built.files} files)\n`);
+      } finally {
+        await writer.close();
+        // Whatever stopped the build before the swap, nothing staged is left behind.
+        rmSync(stagingFolder(distPath), { recursive: true, force: true });
       }
-      const dist = join(catalog.root, 'dist');
-      if (options.check) {
-        const stale = staleFiles(dist, files);
-        stale.forEach((s) => io.err(`dist/${s}\n`));
-        if (stale.length) {
-          io.err(`dist/ is stale: run 'npx detc build' and commit dist/\n`);
-          exitCode = EXIT.findings;
-        } else io.out(`dist/ is up to date (${files.size} files)\n`);
-        return;
-      }
-      if (distUpToDate(dist, files)) return void io.out(`built ${catalog.rules.length} rules → dist/ (${files.size} files, all as they were: none rewritten)\n`);
-      writeDist(dist, files);
-      io.out(`built ${catalog.rules.length} rules → dist/ (${files.size} files)\n`);
     });
 
   program
@@ -178,7 +195,14 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
       const paths = rules.length ? rules.map((r) => resolveRule(root(), r)) : undefined;
       // Rules named that hold no rule file: a wrong path, not a pass (a CI step would go green).
       if (paths && findRuleFiles(root(), paths).length === 0) throw new UsageError(`no rule files (.yml) in ${rules.join(', ')}`);
-      const { catalog, diagnostics: invalid, outcomes } = await loadAndCheck(paths, options.target ? { targets: options.target } : {});
+      const writer = startFileWriter();
+      let checked: Awaited<ReturnType<typeof loadAndCheck>>;
+      try {
+        checked = await loadAndCheck(paths, { writer, ...(options.target ? { targets: options.target } : {}) });
+      } finally {
+        await writer.close();
+      }
+      const { catalog, diagnostics: invalid, outcomes } = checked;
       if (options.reporter === 'pretty') report(invalid);
       const text = formatReport(options.reporter, { outcomes, diagnostics: invalid, version: DETC_VERSION, startedAt });
       if (options.output) {
@@ -345,6 +369,21 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
     io.err(`detc: internal error: ${(e as Error).message}\n${process.env.DETC_DEBUG ? `${(e as Error).stack}\n` : 'set DETC_DEBUG=1 for a stack trace\n'}`);
     return 70;
   }
+}
+
+/**
+ * What `detc build` writes, made from the loaded catalog (custom detection analyses through the
+ * cache of checks) and staged by the writer thread; or the error making it raised, which the
+ * build reports only if every check passes (a rule that fails its checks may not package).
+ */
+function stageBuild(catalog: Catalog, packaging: PackageOptions, mode: 'write' | 'check', writer: FileWriter): { files: number; staged: Promise<StagedDist> } | { error: unknown } {
+  let files: Map<string, string>;
+  try {
+    files = buildDistFiles(catalog, DETC_VERSION, packaging);
+  } catch (error) {
+    return { error };
+  }
+  return { files: files.size, staged: writer.stageDist({ distDir: join(catalog.root, 'dist'), files, mode }) };
 }
 
 function formatRows(rows: readonly ResultRow[], columns: readonly string[], format: 'table' | 'json' | 'csv'): string {

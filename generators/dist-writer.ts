@@ -1,5 +1,6 @@
 // dist/ is written all at once: files are staged in a sibling folder and swapped in with
-// renames, so a failed build leaves the old dist/ exactly as it was.
+// renames, so a failed build leaves the old dist/ exactly as it was. `detc build` stages on the
+// writer thread (file-writer.ts) while its checks run; only the swap is left for the end.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { filesUnder } from './paths.ts';
@@ -7,16 +8,31 @@ import { filesUnder } from './paths.ts';
 export type DistFiles = ReadonlyMap<string, string>;
 
 export function writeDist(distDir: string, files: DistFiles): void {
-  const staging = `${distDir}.staging-${process.pid}`;
-  const previous = `${distDir}.previous-${process.pid}`;
+  swapInDist(distDir, stageDist(distDir, files));
+}
+
+/** The sibling folder this process stages `distDir` in. */
+export const stagingFolder = (distDir: string): string => `${distDir}.staging-${process.pid}`;
+
+/** Writes `files` into a new staging folder (stagingFolder) and returns it; on failure, none is left. */
+export function stageDist(distDir: string, files: DistFiles): string {
+  const staging = stagingFolder(distDir);
   rmSync(staging, { recursive: true, force: true });
   try {
-    for (const [path, content] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const target = join(staging, path);
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, content);
-    }
-    mkdirSync(staging, { recursive: true });
+    const sorted = [...files].sort(([a], [b]) => (a < b ? -1 : 1));
+    for (const folder of new Set([staging, ...sorted.map(([path]) => dirname(join(staging, path)))])) mkdirSync(folder, { recursive: true });
+    for (const [path, content] of sorted) writeFileSync(join(staging, path), content);
+  } catch (e) {
+    rmSync(staging, { recursive: true, force: true });
+    throw e;
+  }
+  return staging;
+}
+
+/** Replaces dist/ with what stageDist staged (two renames); on failure the old dist/ is back. */
+export function swapInDist(distDir: string, staging: string): void {
+  const previous = `${distDir}.previous-${process.pid}`;
+  try {
     if (existsSync(distDir)) renameSync(distDir, previous);
     renameSync(staging, distDir);
     rmSync(previous, { recursive: true, force: true });
@@ -25,6 +41,21 @@ export function writeDist(distDir: string, files: DistFiles): void {
     if (!existsSync(distDir) && existsSync(previous)) renameSync(previous, distDir);
     throw e;
   }
+}
+
+/** What staging did: found dist/ up to date, staged the new files, or (--check) listed the stale ones. */
+export type StagedDist =
+  | { readonly kind: 'up-to-date' }
+  | { readonly kind: 'staged'; readonly staging: string }
+  | { readonly kind: 'stale'; readonly stale: readonly string[] }
+  | { readonly kind: 'failed'; readonly error: string };
+
+/** What to stage. */
+export interface DistStagingData {
+  readonly distDir: string;
+  readonly files: DistFiles;
+  /** write: stage the files unless dist/ holds them already; check: only list what differs (staleFiles). */
+  readonly mode: 'write' | 'check';
 }
 
 /**

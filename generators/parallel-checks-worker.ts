@@ -3,7 +3,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { join } from 'node:path';
 import { loadCompiledRule } from './catalog.ts';
-import { readRuleCheck, ruleCheckKey } from './check-cache.ts';
+import { readRuleCheck, ruleCheckKey, storeRuleCheck } from './check-cache.ts';
+import { keepThrough } from './file-writer.ts';
 import { hasErrors, type Diagnostic } from './diagnostics.ts';
 import { loadLogSources } from './logsources/loader.ts';
 import type { CheckWorkerData, CheckWorkerReport, SentRuleCheck } from './parallel-checks.ts';
@@ -17,6 +18,8 @@ const data = workerData as CheckWorkerData;
 // The YAML the caller parses (loading the catalog meanwhile) is not parsed again here.
 if (data.yamlData) takeYamlDataFrom(data.yamlData);
 
+// The checks this worker makes are written by the writer thread when there is one.
+const sink = data.writes && keepThrough(data.writes);
 const checks: SentRuleCheck[] = [];
 let error: string | undefined;
 try {
@@ -25,20 +28,25 @@ try {
   // and the caller, which reports the problem or checks what is left, decides).
   const logsources = loadLogSources(join(data.root, 'schemas', 'logsources'));
   const next = new Int32Array(data.next);
-  const replay = { engines: replayEngines(), ...(data.targets ? { targets: data.targets } : {}), packaging: data.packaging === true };
+  const replay = { engines: replayEngines(), ...(data.targets ? { targets: data.targets } : {}) };
   const count = data.pending ? data.pending.length : data.files.length;
   for (let k = Atomics.add(next, 0, 1); k < count; k = Atomics.add(next, 0, 1)) {
     const i = data.pending ? data.pending[k]! : k;
     const diagnostics: Diagnostic[] = [];
     const rule = loadCompiledRule(data.root, data.files[i]!, logsources, diagnostics);
     if (!rule || hasErrors(diagnostics)) throw new Error(`${data.files[i]} did not load`);
-    if (data.cache && readRuleCheck(data.cache, ruleCheckKey(data.cache, rule, replay))) continue; // the caller reads it
+    const key = data.cache && ruleCheckKey(data.cache, rule, replay);
+    if (data.cache && key && readRuleCheck(data.cache, key)) continue; // the caller reads it
     // The Splunk macros replay defines for this rule: the log sources' and its own tuning macro,
     // all its queries can name (the caller defines every rule's: the same for this rule).
     const macros = replayMacros({ logsources, rules: [rule] });
-    checks.push({ index: i, ...portableRuleCheck(rule, checkRule(rule, replay, macros)) });
+    const check = portableRuleCheck(rule, checkRule(rule, replay, macros));
+    if (data.cache && key) storeRuleCheck(data.cache, key, check, sink);
+    checks.push({ index: i, ...check });
   }
 } catch (e) {
   error = (e as Error).message;
+} finally {
+  sink?.end();
 }
 parentPort!.postMessage({ checks, yamlParsed: yamlTextsParsed(), ...(error ? { error } : {}) } satisfies CheckWorkerReport);

@@ -5,17 +5,18 @@
 // (whoever is free takes the next), and the results are put back in rule order, so the
 // diagnostics and outcomes are exactly checkGeneratedQueries'. Small content (the bundled rules)
 // is checked on this thread alone: starting a worker costs more than it saves. Given a cache
-// (check-cache.ts), rules unchanged since their last check are not checked again.
+// (check-cache.ts), rules unchanged since their last check are not checked again, and each
+// thread stores the checks it makes as it makes them.
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { Catalog } from './catalog.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import type { TargetName } from './logsources/types.ts';
-import { readRuleCheck, ruleCheckKey, storeRuleChecks, type RuleCheckCache } from './check-cache.ts';
+import { pruneRuleChecks, readRuleCheck, ruleCheckKey, storeRuleCheck, type RuleCheckCache } from './check-cache.ts';
 import { checkRule, portableRuleCheck, reported, ruleCheckOf, type PortableRuleCheck, type RuleCheck } from './query-validation.ts';
-import { keepCustomDetectionAhead } from './package/defender.ts';
 import { shareYamlData } from './rules/yaml-data-cache.ts';
+import type { FileWriter } from './file-writer.ts';
 import { startSourceWorker } from './source-workers.ts';
 import { replayEngines } from './replay/engines.ts';
 import { replayMacros, type TestOutcome } from './replay/harness.ts';
@@ -23,8 +24,6 @@ import { replayMacros, type TestOutcome } from './replay/harness.ts';
 export interface ParallelCheckOptions {
   /** Limit the targets replayed (every target is still validated). */
   readonly targets?: readonly TargetName[];
-  /** As checkGeneratedQueries' option: analyse custom detection queries ahead of packaging. */
-  readonly packaging?: boolean;
   /** Threads in all, this one included (default: DETC_THREADS, else the machine's cores, at most 4). */
   readonly threads?: number;
   /** Below this many rules, only this thread works (default 100). */
@@ -33,6 +32,8 @@ export interface ParallelCheckOptions {
   readonly thisThreadChecks?: boolean;
   /** Where unchanged rules' checks are read from and new ones kept (check-cache.ts); none by default. */
   readonly cache?: RuleCheckCache;
+  /** The thread new checks are written on (every thread posts its own there); else each thread writes them itself. */
+  readonly writer?: FileWriter;
   /** Workers startCheckWorkers started on the catalog's rule files while the catalog loaded. */
   readonly started?: StartedChecks;
 }
@@ -58,13 +59,14 @@ export interface CheckWorkerData {
   /** The places in `files` of the rules to check, taken in turn through `next` (default: every rule). */
   readonly pending?: readonly number[];
   readonly targets?: readonly TargetName[];
-  readonly packaging?: boolean;
-  /** Rules whose check is in this cache are left to the caller, who reads it. */
+  /** Rules whose check is in this cache are left to the caller, who reads it; the worker stores those it makes. */
   readonly cache?: RuleCheckCache;
   /** Int32 [next place in `pending`], shared by every thread. */
   readonly next: SharedArrayBuffer;
   /** Where the YAML data of the files this thread parses arrives (shareYamlData), taken at each of the worker's YAML reads. */
   readonly yamlData?: MessagePort;
+  /** The writer thread's port for the checks the worker stores (FileWriter.port). */
+  readonly writes?: MessagePort;
 }
 
 /** A rule's check as a worker sends it back: `index` is its place in CheckWorkerData.files. */
@@ -109,19 +111,18 @@ export function startCheckWorkers(root: string, files: readonly string[], option
   const threads = checkThreads(files.length, options);
   if (threads < 2) return undefined;
   const next = new Int32Array(new SharedArrayBuffer(4));
-  const workers = Array.from({ length: threads - 1 }, () => startWorker({ root, files, ...workerOptions(options), next: next.buffer as SharedArrayBuffer }));
+  const workers = Array.from({ length: threads - 1 }, () => startWorker({ root, files, ...workerOptions(options), next: next.buffer as SharedArrayBuffer }, options.writer));
   return { files, next, workers, stop: () => workers.forEach((w) => void w.stop()) };
 }
 
 const workerOptions = (options: ParallelCheckOptions) => ({
   ...(options.targets ? { targets: options.targets } : {}),
-  packaging: options.packaging === true,
   ...(options.cache ? { cache: options.cache } : {}),
 });
 
 export async function checkGeneratedQueriesInParallel(catalog: Catalog, options: ParallelCheckOptions = {}): Promise<ParallelCheckResult> {
   const rules = catalog.rules;
-  const replay = { engines: replayEngines(), ...(options.targets ? { targets: options.targets } : {}), packaging: options.packaging === true };
+  const replay = { engines: replayEngines(), ...(options.targets ? { targets: options.targets } : {}) };
   const macros = replayMacros(catalog);
   const checks: Array<RuleCheck | undefined> = new Array(rules.length);
   // Unchanged rules' checks from the cache; the others are checked now.
@@ -142,8 +143,13 @@ export async function checkGeneratedQueriesInParallel(catalog: Catalog, options:
     started = undefined;
   }
   const pending = started ? undefined : rules.flatMap((_, i) => (checks[i] ? [] : [i]));
+  const checkHere = (i: number): RuleCheck => {
+    const check = checkRule(rules[i]!, replay, macros);
+    if (cache && keys) storeRuleCheck(cache, keys[i]!, portableRuleCheck(rules[i]!, check), options.writer);
+    return check;
+  };
   const next = started?.next ?? new Int32Array(new SharedArrayBuffer(4));
-  const workers = started?.workers ?? Array.from({ length: checkThreads(pending!.length, options) - 1 }, () => startWorker({ root: catalog.root, files, pending: pending!, ...workerOptions(options), next: next.buffer as SharedArrayBuffer }));
+  const workers = started?.workers ?? Array.from({ length: checkThreads(pending!.length, options) - 1 }, () => startWorker({ root: catalog.root, files, pending: pending!, ...workerOptions(options), next: next.buffer as SharedArrayBuffer }, options.writer));
   const count = pending ? pending.length : rules.length;
   // This thread takes rules as the workers do; a rule a worker could not check is checked here
   // afterwards (so an error it raises is raised here, as checkGeneratedQueries would).
@@ -151,7 +157,7 @@ export async function checkGeneratedQueriesInParallel(catalog: Catalog, options:
     try {
       for (let k = Atomics.add(next, 0, 1); k < count; k = Atomics.add(next, 0, 1)) {
         const i = pending ? pending[k]! : k;
-        checks[i] ??= checkRule(rules[i]!, replay, macros);
+        checks[i] ??= checkHere(i);
       }
     } catch (e) {
       // What checkGeneratedQueries would throw: the workers' work is moot.
@@ -169,9 +175,8 @@ export async function checkGeneratedQueriesInParallel(catalog: Catalog, options:
       byWorkers++;
     }
   }
-  const done = checks.map((check, i) => check ?? checkRule(rules[i]!, replay, macros));
-  for (const check of done) if (check.customDetection) keepCustomDetectionAhead(check.customDetection);
-  if (cache && keys) storeRuleChecks(cache, rules.flatMap((rule, i) => (fromCache.has(i) ? [] : [[keys[i]!, portableRuleCheck(rule, done[i]!)] as const])));
+  const done = checks.map((check, i) => check ?? checkHere(i));
+  if (cache) pruneRuleChecks(cache);
   return { diagnostics: reported(done.map((c) => c.diagnostics)), outcomes: done.flatMap((c) => c.outcomes), ruleMs: done.map((c) => c.ms), byWorkers, fromCache: fromCache.size, yamlParsedByWorkers };
 }
 
@@ -187,11 +192,12 @@ declare const DETC_CHECK_WORKER_BUNDLE: string | undefined;
  * A worker running generators/parallel-checks-worker.ts (source-workers.ts), resolving to its
  * report; a worker that dies reports nothing, and its rules are checked here.
  */
-function startWorker(data: CheckWorkerData): CheckWorker {
+function startWorker(data: CheckWorkerData, writer: FileWriter | undefined): CheckWorker {
   // The rule files this thread parses (loading the catalog) go to the worker as they are parsed.
   const { port1: yamlData, port2: yamlDataThere } = new MessageChannel();
   const unshare = shareYamlData((key, entry) => yamlData.postMessage([key, entry]));
-  const options = { workerData: { ...data, yamlData: yamlDataThere }, transferList: [yamlDataThere] };
+  const writes = data.cache && writer?.port();
+  const options = { workerData: { ...data, yamlData: yamlDataThere, ...(writes ? { writes } : {}) }, transferList: [yamlDataThere, ...(writes ? [writes] : [])] };
   const worker = startSourceWorker('parallel-checks-worker.ts', typeof DETC_CHECK_WORKER_BUNDLE === 'string' ? DETC_CHECK_WORKER_BUNDLE : undefined, options);
   const report = new Promise<CheckWorkerReport>((done) => {
     let report: CheckWorkerReport = { checks: [] };

@@ -12,7 +12,6 @@ import type { Catalog, CompiledRule } from './catalog.ts';
 import { error, warning, type Diagnostic } from './diagnostics.ts';
 import { kqlAnalysisDiagnostics, kqlQueryTables } from './kql/validate.ts';
 import type { TargetName } from './logsources/types.ts';
-import { analyseCustomDetectionAhead, keepCustomDetectionAhead, type CustomDetectionAhead } from './package/defender.ts';
 import { kqlAnalysisOf } from './replay/engines.ts';
 import { renderOrError, replayMacros, replayRule, type ReplayOptions, type ReplayTarget, type TestOutcome } from './replay/harness.ts';
 import type { ResultRow } from './ir/evaluator.ts';
@@ -35,41 +34,27 @@ export function validateGeneratedQueries(catalog: Catalog): Diagnostic[] {
  * renderings and Kusto analyses between the two: the same diagnostics and outcomes, in the same
  * order, as calling one after the other.
  */
-export function checkGeneratedQueries(catalog: Catalog, options: CheckOptions = {}): { diagnostics: Diagnostic[]; outcomes: TestOutcome[] } {
+export function checkGeneratedQueries(catalog: Catalog, options: ReplayOptions = {}): { diagnostics: Diagnostic[]; outcomes: TestOutcome[] } {
   const macros = replayMacros(catalog);
   const checks = catalog.rules.map((rule) => checkRule(rule, options, macros));
-  for (const check of checks) if (check.customDetection) keepCustomDetectionAhead(check.customDetection);
   return { diagnostics: reported(checks.map((c) => c.diagnostics)), outcomes: checks.flatMap((c) => c.outcomes) };
-}
-
-export interface CheckOptions extends ReplayOptions {
-  /**
-   * The rules are about to be packaged (`detc build`): also analyse each detection's Defender
-   * custom detection query now, on the thread that checks the rule, for packaging to take
-   * (keepCustomDetectionAhead) instead of analysing it again.
-   */
-  readonly packaging?: boolean;
 }
 
 export interface RuleCheck {
   readonly diagnostics: DiagnosticsByTarget;
   readonly outcomes: TestOutcome[];
-  /** With `packaging`: the rule's custom detection query analysed ahead, for the caller to keep. */
-  readonly customDetection?: CustomDetectionAhead;
   /** Wall time of the check. */
   readonly ms: number;
 }
 
 /** One rule's share of checkGeneratedQueries: its queries rendered once, validated, then its tests replayed. */
-export function checkRule(rule: CompiledRule, options: CheckOptions, macros: ReadonlyMap<string, string>): RuleCheck {
+export function checkRule(rule: CompiledRule, options: ReplayOptions, macros: ReadonlyMap<string, string>): RuleCheck {
   const started = performance.now();
   const diagnostics: DiagnosticsByTarget = { defender: [], sentinel: [], splunk: [] };
   const renderings = renderAll(rule);
   validateRule(rule, renderings, diagnostics);
   const outcomes = replayRule(rule, options, macros, renderings);
-  const defender = renderings.get('defender')!;
-  const customDetection = options.packaging && !(defender instanceof Error) ? analyseCustomDetectionAhead(rule, defender) : undefined;
-  return { diagnostics, outcomes, ...(customDetection ? { customDetection } : {}), ms: performance.now() - started };
+  return { diagnostics, outcomes, ms: performance.now() - started };
 }
 
 /**
@@ -79,7 +64,6 @@ export function checkRule(rule: CompiledRule, options: CheckOptions, macros: Rea
 export interface PortableRuleCheck {
   readonly diagnostics: DiagnosticsByTarget;
   readonly outcomes: ReadonlyArray<{ readonly test: number; readonly target: ReplayTarget; readonly failures: readonly string[]; readonly rows: readonly ResultRow[]; readonly durationMs: number }>;
-  readonly customDetection?: CustomDetectionAhead;
   readonly ms: number;
 }
 
@@ -87,7 +71,6 @@ export function portableRuleCheck(rule: CompiledRule, check: RuleCheck): Portabl
   return {
     diagnostics: check.diagnostics,
     outcomes: check.outcomes.map((o) => ({ test: rule.tests.indexOf(o.test), target: o.target, failures: o.failures, rows: o.rows, durationMs: o.durationMs })),
-    ...(check.customDetection ? { customDetection: check.customDetection } : {}),
     ms: check.ms,
   };
 }
@@ -96,7 +79,6 @@ export function ruleCheckOf(rule: CompiledRule, portable: PortableRuleCheck): Ru
   return {
     diagnostics: portable.diagnostics,
     outcomes: portable.outcomes.map((o) => ({ rule, test: rule.tests[o.test]!, target: o.target, failures: o.failures, rows: o.rows, durationMs: o.durationMs })),
-    ...(portable.customDetection ? { customDetection: portable.customDetection } : {}),
     ms: portable.ms,
   };
 }

@@ -7,8 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { serialize } from 'node:v8';
+import { buildDistFiles } from '../generators/build.ts';
+import { withChecksum } from '../generators/cache-dir.ts';
 import { loadCatalog, type Catalog } from '../generators/catalog.ts';
 import { readRuleCheck, ruleCheckCache, ruleCheckKey, type RuleCheckCache } from '../generators/check-cache.ts';
+import { InputError } from '../generators/diagnostics.ts';
+import { DETC_VERSION } from '../generators/package/version.ts';
 import { checkGeneratedQueriesInParallel, type ParallelCheckOptions } from '../generators/parallel-checks.ts';
 import { projectPath } from '../generators/paths.ts';
 import type { TestOutcome } from '../generators/replay/harness.ts';
@@ -19,7 +24,7 @@ const summary = (o: TestOutcome) => ({ rule: o.rule.file, test: o.test.name, tar
 const withoutTimes = ({ ms: _, ...o }: ReturnType<typeof summary>) => o;
 
 async function check(catalog: Catalog, cache: RuleCheckCache | undefined, options: ParallelCheckOptions = {}) {
-  const result = await checkGeneratedQueriesInParallel(catalog, { packaging: true, ...options, ...(cache ? { cache } : {}) });
+  const result = await checkGeneratedQueriesInParallel(catalog, { ...options, ...(cache ? { cache } : {}) });
   return { ...result, summaries: result.outcomes.map(summary) };
 }
 
@@ -44,7 +49,7 @@ describe('the cache of rule checks', () => {
   it('checks again a rule whose text, or a fixture file of whose tests, changed; and every rule when the schemas or the options change', async () => {
     const root = makeWorkspace({}, { withContent: true });
     const env = cacheEnv();
-    const keysOf = (options: { targets?: ['splunk']; packaging?: boolean } = { packaging: true }) => {
+    const keysOf = (options: { targets?: ['splunk'] } = {}) => {
       const cache = ruleCheckCache(root, env)!;
       return new Map(loadCatalog(root).rules.map((rule) => [rule.file, ruleCheckKey(cache, rule, options)]));
     };
@@ -124,5 +129,47 @@ describe('the cache of rule checks', () => {
     const rules = loadCatalog(root).rules.length;
     expect(second.stderr).toContain(`${rules} of ${rules} rules unchanged since their last check: their results come from the cache`);
     expect(second.stdout).toBe(first.stdout);
+  }, 120_000);
+});
+
+describe("the cache of Kusto's analyses of custom detection queries", () => {
+  const detectionEntries = (cache: RuleCheckCache) => readdirSync(cache.dir).filter((f) => f.endsWith('.detection')).sort();
+
+  it('packaging keeps each analysis and reads it back instead of analysing again, making the same files', () => {
+    const root = makeWorkspace({}, { withContent: true });
+    const cache = ruleCheckCache(root, cacheEnv())!;
+    const fresh = buildDistFiles(loadCatalog(root));
+    expect(buildDistFiles(loadCatalog(root), DETC_VERSION, { cache })).toEqual(fresh);
+    const entries = detectionEntries(cache);
+    const customDetections = [...fresh.keys()].filter((f) => /^defender\/.*\.json$/.test(f));
+    expect(customDetections.length).toBeGreaterThan(0);
+    expect(entries.length).toBeGreaterThanOrEqual(customDetections.length);
+    expect(buildDistFiles(loadCatalog(root), DETC_VERSION, { cache })).toEqual(fresh);
+    // Read back, not analysed again: entries saying Kusto found a problem are what packaging reports.
+    for (const entry of entries) {
+      const value = { diagnostics: [{ code: 'KS999', severity: 'error', message: 'as the cache says', start: 0, length: 1, line: 1, col: 1 }], columns: [] };
+      writeFileSync(join(cache.dir, entry), withChecksum(serialize({ key: entry.replace(/\.detection$/, ''), value })));
+    }
+    const thrown = (() => {
+      try {
+        buildDistFiles(loadCatalog(root), DETC_VERSION, { cache });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(thrown).toBeInstanceOf(InputError);
+    expect((thrown as InputError).diagnostics.map((d) => d.message)).toContain('custom detection query for Defender XDR, line 1 col 1: KS999: as the cache says');
+  }, 120_000);
+
+  it('analyses again a query whose entry is damaged, and keeps the new analysis', () => {
+    const root = makeWorkspace({}, { withContent: true });
+    const cache = ruleCheckCache(root, cacheEnv())!;
+    const fresh = buildDistFiles(loadCatalog(root), DETC_VERSION, { cache });
+    const [entry] = detectionEntries(cache);
+    const file = join(cache.dir, entry!);
+    const good = readFileSync(file);
+    writeFileSync(file, good.subarray(0, good.length - 3));
+    expect(buildDistFiles(loadCatalog(root), DETC_VERSION, { cache })).toEqual(fresh);
+    expect(readFileSync(file)).toEqual(good);
   }, 120_000);
 });

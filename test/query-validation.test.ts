@@ -1,7 +1,6 @@
 // Checking generated queries rule by rule (what detc build and detc test do) gives exactly what
 // validating every query and then replaying every test gives.
 import { describe, expect, it } from 'vitest';
-import { buildDistFiles } from '../generators/build.ts';
 import { loadCatalog } from '../generators/catalog.ts';
 import { kqlQueryTables } from '../generators/kql/validate.ts';
 import { projectPath } from '../generators/paths.ts';
@@ -19,12 +18,6 @@ describe('checkGeneratedQueries', () => {
     expect(checked.diagnostics).toEqual(validateGeneratedQueries(catalog));
     expect(checked.outcomes.map(summary)).toEqual(replayCatalog(catalog, { engines: replayEngines() }).map(summary));
     expect(checked.outcomes.filter((o) => o.failures.length)).toEqual([]);
-  });
-
-  it('with packaging, analyses custom detection queries ahead, and the artifacts are the same', () => {
-    const fresh = buildDistFiles(catalog);
-    checkGeneratedQueries(catalog, { engines: replayEngines(), packaging: true });
-    expect(buildDistFiles(catalog)).toEqual(fresh);
   });
 
   it('limits the replayed targets as replayCatalog does, still validating every target', () => {

@@ -3,6 +3,8 @@
 // paths (each query rendered once, for all of them). Problems (an unknown ATT&CK technique, a schedule a target cannot run)
 // stop the build with the rule's file and line, like any other input error.
 import type { CompiledRule } from '../catalog.ts';
+import type { RuleCheckCache } from '../check-cache.ts';
+import type { FileSink } from '../file-writer.ts';
 import { InputError } from '../diagnostics.ts';
 import { attackLayer } from './attack-layer.ts';
 import { defenderFiles } from './defender.ts';
@@ -12,10 +14,17 @@ import { sentinelFiles } from './sentinel.ts';
 import { savedSearches, splunkAppFiles, splunkMacros, type SavedSearch, type SplunkMacro } from './splunk-app.ts';
 import { queryExtension, TARGETS } from '../targets/index.ts';
 
-export function packageArtifacts(rules: readonly CompiledRule[], version: string): Map<string, string> {
+export interface PackageOptions {
+  /** Where Kusto's analyses of custom detection queries are kept between builds (check-cache.ts). */
+  readonly cache?: RuleCheckCache;
+  /** How the new ones are written (default: here and now). */
+  readonly sink?: FileSink;
+}
+
+export function packageArtifacts(rules: readonly CompiledRule[], version: string, options: PackageOptions = {}): Map<string, string> {
   const problems = new PackageProblems();
   const content = packageContent(rules, version, problems);
-  const defender = defenderFiles(content, problems);
+  const defender = defenderFiles(content, problems, options);
   const files = new Map<string, string>([
     // The bare queries; a packaged file of the same path (defender/<rule>.kql, with its header) replaces one.
     ...content.rules.flatMap((rule) => TARGETS.map((target) => [`${target}/${rule.doc.name}.${queryExtension(target)}`, `${rule.queries[target].text}\n`] as const)),

@@ -16,9 +16,10 @@
 // its output columns are read from Kusto's own analysis; a rule for which no correct variant
 // exists gets no JSON, and its .kql header says why.
 import type { CompiledRule } from '../catalog.ts';
+import { customDetectionKey, readCustomDetectionAnalysis, storeCustomDetectionAnalysis } from '../check-cache.ts';
+import type { PackageOptions } from './artifacts.ts';
 import { analyzeKqlTree, type KqlAnalysedTree, type KqlDiagnostic, type KqlTableSchema } from '../kql/language-service.ts';
 import { kqlAnalysisDiagnostics, kqlQueryTables } from '../kql/validate.ts';
-import type { RenderedQuery } from '../targets/rendered.ts';
 import { profileOf } from '../logsources/loader.ts';
 import { tacticPascalCase } from './attack.ts';
 import type { PackageContent, PackagedRule, PackageProblems } from './model.ts';
@@ -236,7 +237,7 @@ export interface DefenderRuleFiles {
   readonly detectionQuery?: CustomDetectionQuery;
 }
 
-export function defenderRuleFiles(rule: PackagedRule, tables: readonly KqlTableSchema[], problems: PackageProblems): DefenderRuleFiles {
+export function defenderRuleFiles(rule: PackagedRule, tables: readonly KqlTableSchema[], problems: PackageProblems, options: PackageOptions = {}): DefenderRuleFiles {
   const { doc } = rule;
   const query = rule.queries.defender.text;
   let deployment: string;
@@ -247,7 +248,7 @@ export function defenderRuleFiles(rule: PackagedRule, tables: readonly KqlTableS
     const plan = customDetectionQuery(rule);
     if (plan.ok) {
       detectionQuery = plan.query;
-      const analysis = customDetectionAnalysis(plan.query.text, tables);
+      const analysis = customDetectionAnalysis(plan.query.text, tables, options);
       for (const d of analysis.diagnostics) {
         problems.at(rule, ['match'], `custom detection query for Defender XDR, line ${d.line} col ${d.col}: ${d.code}: ${d.message}`);
       }
@@ -291,12 +292,12 @@ export function defenderRuleFiles(rule: PackagedRule, tables: readonly KqlTableS
   return { kql, detectionRule, check, ...(detectionRule ? { detectionQuery } : {}) };
 }
 
-export function defenderFiles(content: PackageContent, problems: PackageProblems): { files: Map<string, string>; byRule: Map<string, DefenderRuleFiles> } {
+export function defenderFiles(content: PackageContent, problems: PackageProblems, options: PackageOptions = {}): { files: Map<string, string>; byRule: Map<string, DefenderRuleFiles> } {
   const files = new Map<string, string>();
   const byRule = new Map<string, DefenderRuleFiles>();
   for (const rule of content.rules) {
     // Against the one table the query reads, as validation analyses the hunting query.
-    const made = defenderRuleFiles(rule, kqlQueryTables(rule.logsource, 'defender', rule.queries.defender.profile), problems);
+    const made = defenderRuleFiles(rule, kqlQueryTables(rule.logsource, 'defender', rule.queries.defender.profile), problems, options);
     byRule.set(rule.doc.name, made);
     files.set(`defender/${rule.doc.name}.kql`, made.kql);
     if (made.detectionRule) files.set(`defender/${rule.doc.name}.json`, made.detectionRule);
@@ -304,60 +305,27 @@ export function defenderFiles(content: PackageContent, problems: PackageProblems
   return { files, byRule };
 }
 
-/** Kusto's verdict on a custom detection query: plain data (a worker thread can send it). */
+/** Kusto's verdict on a custom detection query: plain data (the cache of checks keeps it). */
 export interface CustomDetectionAnalysis {
   readonly diagnostics: readonly KqlDiagnostic[];
   /** The output columns, as Kusto's binder types the last statement. */
   readonly columns: readonly string[];
 }
 
-/**
- * Analyses made ahead of packaging (while `detc build` checks each rule, on whichever thread),
- * by custom detection query and tables; packaging takes each once instead of analysing again.
- */
-const ahead = new Map<string, CustomDetectionAnalysis>();
 const tableKeys = new WeakMap<readonly KqlTableSchema[], string>();
 
-function analysisKey(text: string, tables: readonly KqlTableSchema[]): string {
-  let key = tableKeys.get(tables);
-  if (key === undefined) tableKeys.set(tables, (key = JSON.stringify(tables)));
-  return `${key}\n${text}`;
-}
-
-/** One Kusto analysis both validates a custom detection query and gives its output columns. */
-function customDetectionAnalysis(text: string, tables: readonly KqlTableSchema[]): CustomDetectionAnalysis {
-  const key = analysisKey(text, tables);
-  const known = ahead.get(key);
-  if (known) {
-    ahead.delete(key);
-    return known;
-  }
-  return analyseCustomDetection(text, tables);
-}
-
-function analyseCustomDetection(text: string, tables: readonly KqlTableSchema[]): CustomDetectionAnalysis {
-  const analysed = analyzeKqlTree(text, tables);
-  return { diagnostics: kqlAnalysisDiagnostics(analysed), columns: outputColumnsOf(analysed) };
-}
-
-export interface CustomDetectionAhead {
-  readonly key: string;
-  readonly analysis: CustomDetectionAnalysis;
-}
-
 /**
- * For a detection: its custom detection query analysed now, as packaging will analyse it (the
- * rule's Defender query as rendered, against the table it reads); undefined when it has none.
+ * One Kusto analysis both validates a custom detection query and gives its output columns; with
+ * a cache (check-cache.ts), made once for as long as the query, its tables and detc are the same.
  */
-export function analyseCustomDetectionAhead(rule: CompiledRule, defender: RenderedQuery): CustomDetectionAhead | undefined {
-  if (rule.document.kind !== 'detection') return undefined;
-  const plan = customDetectionQuery({ logsource: rule.query.logsource, queries: { defender }, compiled: rule });
-  if (!plan.ok) return undefined;
-  const tables = kqlQueryTables(rule.query.logsource, 'defender', defender.profile);
-  return { key: analysisKey(plan.query.text, tables), analysis: analyseCustomDetection(plan.query.text, tables) };
-}
-
-/** Keeps an analysis made ahead (here or on a worker thread) for packaging to take. */
-export function keepCustomDetectionAhead(made: CustomDetectionAhead): void {
-  ahead.set(made.key, made.analysis);
+function customDetectionAnalysis(text: string, tables: readonly KqlTableSchema[], { cache, sink }: PackageOptions): CustomDetectionAnalysis {
+  let tablesKey = tableKeys.get(tables);
+  if (tablesKey === undefined) tableKeys.set(tables, (tablesKey = JSON.stringify(tables)));
+  const key = cache && customDetectionKey(cache, tablesKey, text);
+  const stored = cache && key ? readCustomDetectionAnalysis(cache, key) : undefined;
+  if (stored) return stored;
+  const analysed = analyzeKqlTree(text, tables);
+  const analysis = { diagnostics: kqlAnalysisDiagnostics(analysed), columns: outputColumnsOf(analysed) };
+  if (cache && key) storeCustomDetectionAnalysis(cache, key, analysis, sink);
+  return analysis;
 }

@@ -13,6 +13,7 @@ async function buildWith(ruleText: string) {
   const result = await runCli(root, 'build');
   const lines = result.err.trim().split('\n').filter(Boolean);
   expect(readFileSync(join(root, 'dist/marker.txt'), 'utf8')).toBe('previous build\n');
+  expect(readdirSync(root).filter((f) => f.startsWith('dist.'))).toEqual([]); // nothing staged is left
   expect(result.err).not.toMatch(/\n\s+at /); // no stack trace
   return { ...result, lines };
 }
@@ -86,6 +87,12 @@ describe('rule input errors', () => {
     const { code, lines } = await buildWith(VALID_RULE.replace('condition: legacy', 'condition: legacy and not sucess'));
     expect(code).toBe(2);
     expect(lines).toEqual([expect.stringMatching(/^detections\/sample-rule\.yml:15:29: unknown selection 'sucess'/)]);
+  });
+
+  it('a rule whose test fails: exit 1, dist/ as it was, nothing staged left behind (dist/ is staged while the checks run)', async () => {
+    const { code, lines } = await buildWith(VALID_RULE.replace(/rows: (\d+)/, (_, n: string) => `rows: ${Number(n) + 1}`));
+    expect(code).toBe(1);
+    expect(lines).toEqual(['reference', 'splunk', 'defender', 'sentinel'].map((target) => `detections/sample-rule.yml: test 'one legacy sign-in' failed on ${target}: expected 2 row(s), got 1; first: {"user":"a@contoso.com","sign_ins":1}`));
   });
 
   it('duplicate ids across rules are an error', async () => {
