@@ -10,11 +10,12 @@ import { describe, expect, it } from 'vitest';
 import { serialize } from 'node:v8';
 import { buildDistFiles } from '../generators/build.ts';
 import { withChecksum } from '../generators/cache-dir.ts';
-import { loadCatalog, type Catalog } from '../generators/catalog.ts';
+import { findRuleFiles, loadCatalog, type Catalog } from '../generators/catalog.ts';
 import { readRuleCheck, ruleCheckCache, ruleCheckKey, type RuleCheckCache } from '../generators/check-cache.ts';
 import { InputError } from '../generators/diagnostics.ts';
 import { DETC_VERSION } from '../generators/package/version.ts';
-import { checkGeneratedQueriesInParallel, type ParallelCheckOptions } from '../generators/parallel-checks.ts';
+import { startFileWriter } from '../generators/file-writer.ts';
+import { checkGeneratedQueriesInParallel, startCheckWorkers, type ParallelCheckOptions } from '../generators/parallel-checks.ts';
 import { projectPath } from '../generators/paths.ts';
 import type { TestOutcome } from '../generators/replay/harness.ts';
 import { makeWorkspace } from './workspace.ts';
@@ -109,6 +110,27 @@ describe('the cache of rule checks', () => {
     const second = await check(loadCatalog(root), cache);
     expect(second.fromCache).toBe(loadCatalog(root).rules.length);
     expect(second.outcomes.filter((o) => o.failures.length).map(summary)).toEqual(failed.map(summary));
+  }, 120_000);
+
+  it("counts as unchanged only what an earlier run kept, not what this run's workers kept before this thread read the cache", async () => {
+    const root = makeWorkspace({}, { withContent: true });
+    const cache = ruleCheckCache(root, cacheEnv())!;
+    const files = findRuleFiles(root);
+    const writer = startFileWriter();
+    // As `detc build` starts them: on the rule files, before the catalog is loaded.
+    const started = startCheckWorkers(root, files, { cache, writer, threads: 2, minRules: 0 })!;
+    // The worker checks every rule, and its checks are written, before this thread reads the cache.
+    await Promise.all(started.workers.map((w) => w.report));
+    for (let waited = 0; readdirSync(cache.dir).filter((f) => f.endsWith('.check')).length < files.length; waited += 50) {
+      if (waited > 30_000) throw new Error('the checks were not written');
+      await new Promise((done) => setTimeout(done, 50));
+    }
+    const first = await checkGeneratedQueriesInParallel(loadCatalog(root), { cache, writer, started });
+    await writer.close();
+    expect(first.fromCache).toBe(0);
+    expect(first.byWorkers).toBe(files.length);
+    const second = await check(loadCatalog(root), cache);
+    expect(second.fromCache).toBe(files.length);
   }, 120_000);
 
   it('is off with DETC_NO_CACHE=1, and lives under DETC_CACHE_DIR', () => {
