@@ -66,16 +66,34 @@ export function parseYamlDocument(file: string, text: string): { doc?: YamlDocum
 }
 
 /**
- * The data of `text` as js-yaml reads it (YAML 1.2 core schema, no aliases), when that is a
- * mapping and no string in it reads as another core-schema scalar; undefined for anything else,
- * which the `yaml` library reads (see the top).
+ * The data of `text` as js-yaml reads it (YAML 1.2 core schema), when that is a mapping written
+ * in the plain subset below and no string in it reads as another core-schema scalar; undefined
+ * for anything else, which the `yaml` library reads (see the top).
  */
 export function fastYamlData(text: string): Record<string, unknown> | undefined {
-  if (OUTSIDE_FAST_SUBSET.test(text)) return undefined;
-  const { load, CORE_SCHEMA } = jsYaml();
+  if (OUTSIDE_FAST_TEXT.test(text)) return undefined;
+  const { parseEvents, constructFromEvents, CORE_SCHEMA, EVENT_ID, SCALAR_STYLE, CHOMPING_MODE } = jsYaml();
   let data: unknown;
   try {
-    data = load(text, { schema: CORE_SCHEMA, maxAliases: 0 });
+    const events = parseEvents(text, {});
+    let documents = 0;
+    for (const event of events) {
+      if (event.type === EVENT_ID.ALIAS) return undefined;
+      if (event.type === EVENT_ID.DOCUMENT && (++documents > 1 || event.explicitStart || event.explicitEnd || event.directives.length)) return undefined;
+      if (event.type !== EVENT_ID.SCALAR && event.type !== EVENT_ID.MAPPING && event.type !== EVENT_ID.SEQUENCE) continue;
+      if (event.anchorStart >= 0 || event.tagStart >= 0) return undefined;
+      if (event.type !== EVENT_ID.SCALAR) continue;
+      if (event.style === SCALAR_STYLE.SINGLE_QUOTED || event.style === SCALAR_STYLE.DOUBLE_QUOTED) {
+        // Only a separator may follow the closing quote (js-yaml reads `- ''a: b`, `yaml` refuses it).
+        const after = text[event.valueEnd + 1];
+        if (after !== undefined && !/[\s:,\]}]/.test(after)) return undefined;
+        // An escaped line break (a double-quoted scalar going on after an empty line: "" or " ").
+        if (event.style === SCALAR_STYLE.DOUBLE_QUOTED && /\\\n/.test(text.slice(event.valueStart, event.valueEnd))) return undefined;
+      }
+      // Keep chomping (`|+` ending the text in a line of spaces: "\n\n" or "\n").
+      if (event.chomping === CHOMPING_MODE.KEEP) return undefined;
+    }
+    data = constructFromEvents(events, { source: text, schema: CORE_SCHEMA, maxAliases: 0 })[0];
   } catch {
     return undefined;
   }
@@ -85,16 +103,18 @@ export function fastYamlData(text: string): Record<string, unknown> | undefined 
 }
 
 /**
- * Where the two libraries part (each found by test/rules/yaml-fast-path.test.ts), left to
- * `yaml`: a tab (never indentation in YAML; js-yaml takes a block scalar line holding only a
- * tab, `yaml` refuses it); a `!` that may be a tag (js-yaml reads `!!float 3` as 3, `yaml`
- * refuses it: 3 is not written as a float); a byte order mark (js-yaml makes it part of a key
- * after the first line); a document marker or directive at a line's start (js-yaml reads
- * `... a: 0`); a block scalar's explicit indentation (`|1` over a line of spaces: " \n" or "");
- * an anchor (js-yaml takes `&a:` as one, `yaml` refuses it as ambiguous); a carriage return
- * (a double-quoted line break escaped before CRLF: "" or " ").
+ * Where the two libraries part (each found by test/rules/yaml-fast-path.test.ts), besides what
+ * fastYamlData reads from js-yaml's events (aliases, anchors — js-yaml takes `&a:` as one,
+ * `yaml` refuses it — tags — js-yaml reads `!!float 3` as 3, `yaml` refuses it — document
+ * markers — js-yaml reads `... a: 0` — a quoted scalar followed by more, an escaped line break,
+ * keep chomping), left to `yaml`: a tab (never indentation in YAML; js-yaml takes a block scalar
+ * line holding only a tab, `yaml` refuses it); a carriage return (a double-quoted line break
+ * escaped before CRLF: "" or " "); a byte order mark (js-yaml makes it part of a key after the
+ * first line); a block scalar's explicit indentation (`|1` over a line of spaces: " \n" or "");
+ * a document marker or directive at a line's start (`... a: 0` gives js-yaml no document event
+ * to tell it by).
  */
-const OUTSIDE_FAST_SUBSET = /[\t!\r\ufeff]|^(?:---|\.\.\.|%)|[|>][-+]?[1-9]|(?:^|[\s,[{])&\S/m;
+const OUTSIDE_FAST_TEXT = /[\t\r\ufeff]|[|>][-+]?[1-9]|^(?:---|\.\.\.|%)/m;
 
 /**
  * The plain scalars YAML 1.2's core schema resolves to null, a boolean or a number
