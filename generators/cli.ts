@@ -12,7 +12,6 @@ import { buildDistFiles } from './build.ts';
 import { isWithin, projectPath } from './paths.ts';
 import { stagingFolder, swapInDist, type StagedDist } from './dist-writer.ts';
 import { startFileWriter, type FileWriter } from './file-writer.ts';
-import type { PackageOptions } from './package/artifacts.ts';
 import { replayEngines } from './replay/engines.ts';
 import { formatReport, REPORTERS, type ReporterName } from './replay/reporters.ts';
 import { formatCoverage, ruleCoverage } from './replay/coverage.ts';
@@ -21,6 +20,7 @@ import { runRuleOnExport } from './rule-runs.ts';
 import { runQueryFile } from './query-runs.ts';
 import type { ResultRow } from './ir/evaluator.ts';
 import { checkGeneratedQueriesInParallel, startCheckWorkers, type ParallelCheckOptions } from './parallel-checks.ts';
+import { detcCacheDir } from './cache-dir.ts';
 import { ruleCheckCache, storedRuleChecks, type RuleCheckCache } from './check-cache.ts';
 import { validateGeneratedQueries } from './query-validation.ts';
 import { validateQueryFile } from './query-files.ts';
@@ -84,14 +84,9 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
     // rules to find them there), workers start now.
     const started = files.length && !(cache && storedRuleChecks(cache) >= files.length) ? startCheckWorkers(root(), files, withCache) : undefined;
     let catalog: Catalog;
-    try {
-      catalog = load(paths);
-    } catch (e) {
-      started?.stop();
-      throw e;
-    }
     let before: T | undefined;
     try {
+      catalog = load(paths);
       before = beforeChecks?.(catalog, cache);
     } catch (e) {
       started?.stop();
@@ -145,7 +140,7 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
       // are swapped in only if every check passes.
       const writer = startFileWriter();
       try {
-        const { catalog, diagnostics: invalid, outcomes, before: built } = await loadAndCheck(undefined, { writer }, (catalog, cache) => stageBuild(catalog, { ...(cache ? { cache } : {}), sink: writer }, options.check ? 'check' : 'write', writer));
+        const { catalog, diagnostics: invalid, outcomes, before: built } = await loadAndCheck(undefined, { writer }, (catalog, cache) => stageBuild(catalog, cache, options.check ? 'check' : 'write', writer));
         report(invalid);
         const failed = outcomes.filter((o) => o.failures.length);
         for (const f of failed) io.err(`${f.rule.file}: test '${f.test.name}' failed on ${f.target}: ${f.failures.join('; ')}\n`);
@@ -195,12 +190,13 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
       const paths = rules.length ? rules.map((r) => resolveRule(root(), r)) : undefined;
       // Rules named that hold no rule file: a wrong path, not a pass (a CI step would go green).
       if (paths && findRuleFiles(root(), paths).length === 0) throw new UsageError(`no rule files (.yml) in ${rules.join(', ')}`);
-      const writer = startFileWriter();
+      // The checks it makes are written on a thread of their own, when caches are on.
+      const writer = detcCacheDir('rule-checks') ? startFileWriter() : undefined;
       let checked: Awaited<ReturnType<typeof loadAndCheck>>;
       try {
-        checked = await loadAndCheck(paths, { writer, ...(options.target ? { targets: options.target } : {}) });
+        checked = await loadAndCheck(paths, { ...(writer ? { writer } : {}), ...(options.target ? { targets: options.target } : {}) });
       } finally {
-        await writer.close();
+        await writer?.close();
       }
       const { catalog, diagnostics: invalid, outcomes } = checked;
       if (options.reporter === 'pretty') report(invalid);
@@ -376,10 +372,10 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
  * cache of checks) and staged by the writer thread; or the error making it raised, which the
  * build reports only if every check passes (a rule that fails its checks may not package).
  */
-function stageBuild(catalog: Catalog, packaging: PackageOptions, mode: 'write' | 'check', writer: FileWriter): { files: number; staged: Promise<StagedDist> } | { error: unknown } {
+function stageBuild(catalog: Catalog, cache: RuleCheckCache | undefined, mode: 'write' | 'check', writer: FileWriter): { files: number; staged: Promise<StagedDist> } | { error: unknown } {
   let files: Map<string, string>;
   try {
-    files = buildDistFiles(catalog, DETC_VERSION, packaging);
+    files = buildDistFiles(catalog, DETC_VERSION, cache ? { cache, sink: writer } : {});
   } catch (error) {
     return { error };
   }

@@ -36,8 +36,6 @@ export interface FileWriter extends FileSink {
   stageDist(data: DistStagingData): Promise<StagedDist>;
   /** Resolves once every write posted here and through every port is done, and the thread has ended. */
   close(): Promise<void>;
-  /** Stops the thread now (what it staged stays: dist-writer.ts removes it). */
-  stop(): Promise<void>;
 }
 
 /** Defined (as the URL of the worker's own bundle) when this module runs from bin/cli-loader.js's bundle. */
@@ -49,7 +47,7 @@ export function startFileWriter(): FileWriter {
     workerData: { port: there } satisfies FileWriterData,
     transferList: [there],
   });
-  // The thread keeps this process alive until it ends (close or stop): the port need not.
+  // The thread keeps this process alive until it ends (close): the port need not.
   here.unref();
   const ended = new Promise<void>((done) => worker.once('exit', () => done()));
   // A thread that fails is a failed staging, never a failed command: cache writes are best effort.
@@ -75,10 +73,6 @@ export function startFileWriter(): FileWriter {
     close: async () => {
       here.postMessage({ end: true } satisfies WriteRequest);
       await ended;
-      here.close();
-    },
-    stop: async () => {
-      await worker.terminate();
       here.close();
     },
   };

@@ -3,12 +3,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { join } from 'node:path';
 import { loadCompiledRule } from './catalog.ts';
-import { readRuleCheck, ruleCheckKey, storeRuleCheck, type RuleCheckCache } from './check-cache.ts';
+import { readRuleCheck, ruleCheckKey, storeRuleCheck } from './check-cache.ts';
 import { keepThrough } from './file-writer.ts';
 import { hasErrors, type Diagnostic } from './diagnostics.ts';
 import { loadLogSources } from './logsources/loader.ts';
 import type { CheckWorkerData, CheckWorkerReport, SentRuleCheck } from './parallel-checks.ts';
-import { checkRule, portableRuleCheck, type PortableRuleCheck } from './query-validation.ts';
+import { checkRule, portableRuleCheck } from './query-validation.ts';
 import { replayEngines } from './replay/engines.ts';
 import { replayMacros } from './replay/harness.ts';
 import { takeYamlDataFrom } from './rules/yaml-data-cache.ts';
@@ -18,15 +18,8 @@ const data = workerData as CheckWorkerData;
 // The YAML the caller parses (loading the catalog meanwhile) is not parsed again here.
 if (data.yamlData) takeYamlDataFrom(data.yamlData);
 
-// The checks this worker makes are written by the writer thread when there is one, and only
-// once the caller has read the cache (CheckWorkerData.next): kept here until then.
+// The checks this worker makes are written by the writer thread when there is one.
 const sink = data.writes && keepThrough(data.writes);
-const next = new Int32Array(data.next);
-const held: Array<readonly [string, PortableRuleCheck]> = [];
-const store = (cache: RuleCheckCache, key: string, check: PortableRuleCheck) => {
-  held.push([key, check]);
-  if (Atomics.load(next, 1) === 1) for (const [k, c] of held.splice(0)) storeRuleCheck(cache, k, c, sink);
-};
 const checks: SentRuleCheck[] = [];
 let error: string | undefined;
 try {
@@ -34,6 +27,7 @@ try {
   // them all too, maybe at the same time (so a rule that does not load here stops this worker,
   // and the caller, which reports the problem or checks what is left, decides).
   const logsources = loadLogSources(join(data.root, 'schemas', 'logsources'));
+  const next = new Int32Array(data.next);
   const replay = { engines: replayEngines(), ...(data.targets ? { targets: data.targets } : {}) };
   const count = data.pending ? data.pending.length : data.files.length;
   for (let k = Atomics.add(next, 0, 1); k < count; k = Atomics.add(next, 0, 1)) {
@@ -47,13 +41,12 @@ try {
     // all its queries can name (the caller defines every rule's: the same for this rule).
     const macros = replayMacros({ logsources, rules: [rule] });
     const check = portableRuleCheck(rule, checkRule(rule, replay, macros));
-    if (data.cache && key) store(data.cache, key, check);
+    if (data.cache && key) storeRuleCheck(data.cache, key, check, sink);
     checks.push({ index: i, ...check });
   }
 } catch (e) {
   error = (e as Error).message;
 } finally {
-  if (data.cache) for (const [key, check] of held) storeRuleCheck(data.cache, key, check, sink);
   sink?.end();
 }
 parentPort!.postMessage({ checks, yamlParsed: yamlTextsParsed(), ...(error ? { error } : {}) } satisfies CheckWorkerReport);

@@ -61,11 +61,7 @@ export interface CheckWorkerData {
   readonly targets?: readonly TargetName[];
   /** Rules whose check is in this cache are left to the caller, who reads it; the worker stores those it makes. */
   readonly cache?: RuleCheckCache;
-  /**
-   * Int32 [next place in `pending`, 1 once the caller has read the cache], shared by every
-   * thread. A worker keeps the checks it makes from the cache until the caller has read it: the
-   * caller counts what it finds there as unchanged since an earlier run.
-   */
+  /** Int32 [next place in `pending`], shared by every thread. */
   readonly next: SharedArrayBuffer;
   /** Where the YAML data of the files this thread parses arrives (shareYamlData), taken at each of the worker's YAML reads. */
   readonly yamlData?: MessagePort;
@@ -114,7 +110,7 @@ export interface StartedChecks {
 export function startCheckWorkers(root: string, files: readonly string[], options: ParallelCheckOptions = {}): StartedChecks | undefined {
   const threads = checkThreads(files.length, options);
   if (threads < 2) return undefined;
-  const next = new Int32Array(new SharedArrayBuffer(8));
+  const next = new Int32Array(new SharedArrayBuffer(4));
   const workers = Array.from({ length: threads - 1 }, () => startWorker({ root, files, ...workerOptions(options), next: next.buffer as SharedArrayBuffer }, options.writer));
   return { files, next, workers, stop: () => workers.forEach((w) => void w.stop()) };
 }
@@ -152,8 +148,7 @@ export async function checkGeneratedQueriesInParallel(catalog: Catalog, options:
     if (cache && keys) storeRuleCheck(cache, keys[i]!, portableRuleCheck(rules[i]!, check), options.writer);
     return check;
   };
-  const next = started?.next ?? new Int32Array(new SharedArrayBuffer(8));
-  Atomics.store(next, 1, 1); // the cache is read: workers may store their checks
+  const next = started?.next ?? new Int32Array(new SharedArrayBuffer(4));
   const workers = started?.workers ?? Array.from({ length: checkThreads(pending!.length, options) - 1 }, () => startWorker({ root: catalog.root, files, pending: pending!, ...workerOptions(options), next: next.buffer as SharedArrayBuffer }, options.writer));
   const count = pending ? pending.length : rules.length;
   // This thread takes rules as the workers do; a rule a worker could not check is checked here
@@ -175,7 +170,8 @@ export async function checkGeneratedQueriesInParallel(catalog: Catalog, options:
   for (const report of await Promise.all(workers.map((w) => w.report))) {
     yamlParsedByWorkers += report.yamlParsed ?? 0;
     for (const sent of report.checks) {
-      // Stored by this run's worker before this thread read the cache: made now, not unchanged.
+      // A worker stores what it checks as it goes: one this thread then found in the cache was
+      // made in this run, not unchanged since an earlier one.
       fromCache.delete(sent.index);
       checks[sent.index] = ruleCheckOf(rules[sent.index]!, sent);
       byWorkers++;

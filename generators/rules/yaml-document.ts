@@ -50,19 +50,21 @@ export function parseYamlDocument(file: string, text: string): { doc?: YamlDocum
     return { diagnostics: [error({ file, line: 1, col: 1 }, `file is larger than ${MAX_FILE_BYTES / 1024} KiB; split it`)] };
   }
   const stored = storedYamlData(text);
-  if (stored) {
-    let parsed: YamlDocument | undefined;
-    return { doc: { file, text, data: stored.data, locate: (path, options) => (parsed ??= parseText(file, text).doc!).locate(path, options) }, diagnostics: [] };
-  }
+  if (stored) return { doc: locatedLater(file, text, stored.data), diagnostics: [] };
   const fast = fastYamlData(text);
   if (fast !== undefined) {
     keepYamlData(text, fast);
-    let parsed: YamlDocument | undefined;
-    return { doc: { file, text, data: fast, locate: (path, options) => (parsed ??= parseText(file, text).doc!).locate(path, options) }, diagnostics: [] };
+    return { doc: locatedLater(file, text, fast), diagnostics: [] };
   }
   const parsed = parseText(file, text);
   if (parsed.doc) keepYamlData(text, parsed.doc.data);
   return parsed;
+}
+
+/** A document whose data is known (it parsed without a problem): the `yaml` library parses it again only to locate a part. */
+function locatedLater(file: string, text: string, data: unknown): YamlDocument {
+  let parsed: YamlDocument | undefined;
+  return { file, text, data, locate: (path, options) => (parsed ??= parseText(file, text).doc!).locate(path, options) };
 }
 
 /**

@@ -57,7 +57,7 @@ describe('bin/detc.js', () => {
     const cache = projectPath('node_modules/.cache/detc');
     const [newest] = readdirSync(cache).filter((f) => /^checks-worker-.*\.mjs$/.test(f)).sort((a, b) => statSync(join(cache, b)).mtimeMs - statSync(join(cache, a)).mtimeMs);
     const rule = projectPath('detections/spray/pop-imap-password-spray.yml');
-    const data = { root: projectPath(), files: [rule], next: new SharedArrayBuffer(8) };
+    const data = { root: projectPath(), files: [rule], next: new SharedArrayBuffer(4) };
     const report = await new Promise<CheckWorkerReport>((done, fail) => {
       const worker = new Worker(join(cache, newest!), { workerData: data });
       worker.once('message', done);
