@@ -16,6 +16,8 @@ import { isJsonLines, parsedJsonLine, readJsonLines, readRecords, recogniseShape
 import { lineFilterTest, scanWorkers, startLatestTime, startLineScan, type LatestTimeScan, type LineFilter, type LineScan, type ParallelScanOptions, type ScanCounts, type ScannedLine } from './replay/parallel-scan.ts';
 import { compileSpl } from './spl/engine/index.ts';
 import { SplRunError, SplUnsupportedError } from './spl/engine/errors.ts';
+import { PARSED_RAW, type InputEvent } from './spl/engine/events.ts';
+import { hasLossyNumber, type Json } from './spl/engine/json.ts';
 import { TUNING_MACRO_DEFAULT, tuningMacro } from './targets/spl.ts';
 
 export interface QueryRunOptions {
@@ -112,11 +114,10 @@ interface ExportRecords {
   records(filter?: LineFilter): Iterable<ReadRecord>;
   /**
    * A large JSON Lines file on several threads: starts the workers on the lines `filter` keeps
-   * (with `withTimes`, each parsed by a worker that reads its time: ScannedLine.record); `early`:
-   * one thread fewer than the cores, leaving one to this thread's work meanwhile (Kusto's
-   * analysis). Undefined when the file is held or one thread reads it.
+   * (its helper sleeps while this thread is busy elsewhere: parallel-scan.ts). Undefined when the
+   * file is held or one thread reads it.
    */
-  startScan(filter: LineFilter, options?: { readonly withTimes?: boolean; readonly early?: boolean }): LineScan | undefined;
+  startScan(filter: LineFilter): LineScan | undefined;
   /** The lines of a started scan as records, parsed here. */
   scannedRecords(scan: LineScan): Iterable<ReadRecord>;
   /**
@@ -124,7 +125,7 @@ interface ExportRecords {
    * `filter` keeps (as startScan) that finds the latest time too. Undefined when the file is held,
    * one thread reads it, or a latest-time pass was started (then latest(), and a scan).
    */
-  scanGuessingLatest(filter: LineFilter, options?: { readonly withTimes?: boolean }): LatestGuessingScan | undefined;
+  scanGuessingLatest(filter: LineFilter): LatestGuessingScan | undefined;
   /** Records read so far. */
   read(): number;
   /** Stops the passes started and not read to their end. */
@@ -151,12 +152,10 @@ async function exportRecords(file: string, heldBytes: number, scan: ParallelScan
   let counts: ScanCounts | undefined;
   const started = new Set<{ close(): void }>();
   let latestScan: LatestTimeScan | undefined;
-  // While this thread compiles, the workers leave it a core.
-  const alongside: ParallelScanOptions = { ...scan, workers: Math.max(1, scanWorkers(scan) - 1) };
-  const startScan = (filter: LineFilter, { withTimes = false, early = false, withLatest = false } = {}): LineScan | undefined => {
+  const startScan = (filter: LineFilter, { withLatest = false } = {}): LineScan | undefined => {
     if (!parallel) return undefined;
     counts = { lines: 0, records: 0 };
-    const lineScan = startLineScan(file, filter, counts, early ? alongside : scan, { ...(withTimes ? { timeKeys: TIME_KEYS } : {}), ...(withLatest ? { latestKeys: TIME_KEYS } : {}) });
+    const lineScan = startLineScan(file, filter, counts, scan, withLatest ? { latestKeys: TIME_KEYS } : {});
     started.add(lineScan);
     return lineScan;
   };
@@ -164,10 +163,10 @@ async function exportRecords(file: string, heldBytes: number, scan: ParallelScan
     lineScan.close();
     started.delete(lineScan);
   };
-  const scanGuessingLatest: ExportRecords['scanGuessingLatest'] = (filter, { withTimes = false } = {}) => {
+  const scanGuessingLatest: ExportRecords['scanGuessingLatest'] = (filter) => {
     if (!parallel || latestScan) return undefined;
     const guess = latestAtEnds(file);
-    const lineScan = startScan(filter, { withTimes, withLatest: true })!;
+    const lineScan = startScan(filter, { withLatest: true })!;
     const iterator = lineScan.lines[Symbol.iterator]();
     let held: ScannedLine[] | undefined = [];
     let chars = 0;
@@ -188,7 +187,7 @@ async function exportRecords(file: string, heldBytes: number, scan: ParallelScan
       end(check = true) {
         try {
           // A line the run did not read (it stopped early) is still reported if it is no record.
-          for (let step = next(); !step.done; step = next()) if (check && !step.value.record) checked(file, parsedJsonLine(step.value.line, step.value.text));
+          for (let step = next(); !step.done; step = next()) if (check) checked(file, parsedJsonLine(step.value.line, step.value.text));
           return { latest: lineScan.latest(), held };
         } finally {
           close();
@@ -300,23 +299,29 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
       };
       const firstSourcetype = records.first ? sourcetype(records.first) : undefined;
       const compiled = compileSpl(text, { macros });
-      // _raw is the record as the export wrote it (JSON Lines), or as JSON.
-      const event = ({ record: r, text: raw }: ReadRecord) => ('_raw' in r ? r : { _raw: raw ?? JSON.stringify(r), _time: (timeOf(r) ?? 0) / 1000, ...(r.sourcetype || !firstSourcetype ? {} : { sourcetype: firstSourcetype }) });
+      // _raw is the record as the export wrote it (JSON Lines), or as JSON. The record, parsed
+      // here for its time, is what KV_MODE=json reads of _raw (PARSED_RAW: one parse a record),
+      // unless _raw holds a number the search keeps the text of (parseJson), not JSON.parse's.
+      const event = ({ record: r, text }: ReadRecord): InputEvent => {
+        if ('_raw' in r) return r;
+        const raw = text ?? JSON.stringify(r);
+        const e: { _raw: string; _time: number; sourcetype?: string; [PARSED_RAW]?: Json } = { _raw: raw, _time: (timeOf(r) ?? 0) / 1000 };
+        if (!r.sourcetype && firstSourcetype) e.sourcetype = firstSourcetype;
+        if (!hasLossyNumber(raw)) e[PARSED_RAW] = r as Json;
+        return e;
+      };
       // The search's pre-filter judges a line by its _raw text; a record that carries a _raw of
       // its own is an event as it is (its fields are not read from _raw), and always read.
       const filter = compiled.rawNeeds ? { needs: compiled.rawNeeds, alwaysPass: ['"_raw"'] } : undefined;
-      // On several threads, the workers have parsed each kept line and read its time: the event
-      // is the line as _raw (a line that is not an object, or has a _raw, is parsed here).
-      const scannedEvent = ({ line, text: raw, record: r }: ScannedLine) =>
-        r && !r.hasRaw ? { _raw: raw, _time: (r.time ?? 0) / 1000, ...(r.hasSourcetype || !firstSourcetype ? {} : { sourcetype: firstSourcetype }) } : event(checked(eventsFile, parsedJsonLine(line, raw)));
+      const scannedEvent = ({ line, text }: ScannedLine) => event(checked(eventsFile, parsedJsonLine(line, text)));
       // Without --now the search ends at the latest record: guessed, and found in the same pass.
-      const guessing = options.now === undefined && filter ? records.scanGuessingLatest(filter, { withTimes: true }) : undefined;
+      const guessing = options.now === undefined && filter ? records.scanGuessingLatest(filter) : undefined;
       if (guessing) {
-        const result = runOnGuess(guessing, (lines, now) => compiled.run(mapped(lines, scannedEvent), { now }), () => records.startScan(filter!, { withTimes: true })!.lines);
+        const result = runOnGuess(guessing, (lines, now) => compiled.run(mapped(lines, scannedEvent), { now }), () => records.startScan(filter!)!.lines);
         return { columns: [...result.columns], rows: result.rows, read: records.read() };
       }
       const now = options.now ?? records.latest() + 1000;
-      const scanned = filter && records.startScan(filter, { withTimes: true })?.lines;
+      const scanned = filter && records.startScan(filter)?.lines;
       const all = scanned ? undefined : records.records(filter);
       // An array stays an array (searched newest first); a stream streams when the search allows.
       const events = all === undefined ? mapped(scanned!, scannedEvent) : Array.isArray(all) ? all.map(event) : mapped(all, event);
@@ -345,7 +350,7 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
         if (scan) earlyGuessing = { scan, needs: needs! };
         else records.startLatest();
       } else {
-        const scan = needs && records.startScan({ needs }, { early: true });
+        const scan = needs && records.startScan({ needs });
         if (scan) early = { scan, needs: needs! };
       }
       // On a thread of its own (analysis-apart.ts), so that Kusto's heap leaves with it.

@@ -1,5 +1,6 @@
-// A worker thread of the parallel JSON Lines scan (parallel-scan.ts): it reads the byte ranges
-// it is given (each a run of whole lines), and sends back range by range what its task asks.
+// A worker thread of the parallel JSON Lines scan (parallel-scan.ts): it claims byte ranges of
+// the file (each a run of whole lines) in file order, and sends back range by range what its
+// task asks.
 // Plain JavaScript on purpose: loading TypeScript through tsx in a worker costs about 0.4 s and
 // 20 MB more, and this needs nothing but Node.
 //
@@ -20,25 +21,39 @@ const CLOSE = 0x7d;
 const escapeRegex = (s) => s.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
 
 // The shared counters (parallel-scan.ts says the same): ranges the reader has taken, characters
-// of kept lines sent and not yet taken, then each worker's count of results sent.
+// of kept lines sent and not yet taken, the next range no worker has claimed, whether the reader
+// is waiting for a range, each worker's count of results sent, then each range's worker (index + 1).
 const TAKEN = 0;
 const PENDING = 1;
-const FIRST_SENT = 2;
+const NEXT = 2;
+const READER_WAITING = 3;
+const FIRST_SENT = 4;
 
 /**
- * @param {{ task: 'filter' | 'latest', file: string, units: [number, number][], first: number, step: number,
- *   needs?: string[][], alwaysPass?: string[], timeKeys?: string[], pieceBytes?: number,
+ * Workers claim ranges in file order, one at a time, each sending its results in the order it
+ * claimed them. A helper claims one only while the reader waits for a range: when the reader's
+ * own work (the engine, on the lines kept) is what the run waits for, the helper leaves the core
+ * to it; when the reader waits on the scan, it scans too.
+ *
+ * @param {{ task: 'filter' | 'latest', file: string, units: [number, number][], index: number, helper: boolean, workers: number,
+ *   needs?: string[][], alwaysPass?: string[], latestKeys?: string[], timeKeys?: string[], pieceBytes?: number,
  *   port: import('node:worker_threads').MessagePort, signal: SharedArrayBuffer, lookahead: number, pendingChars: number }} data
  */
 function run(data) {
-  const { file, units, first, step, port, signal, lookahead, pendingChars } = data;
+  const { file, units, index, helper, workers, port, signal, lookahead, pendingChars } = data;
   const shared = new Int32Array(signal);
-  const slot = FIRST_SENT + first;
-  const scan = data.task === 'latest' ? latestScanner(data.timeKeys ?? []) : filterScanner(data.needs ?? [], data.alwaysPass ?? [], data.timeKeys, data.latestKeys);
+  const sent = FIRST_SENT + index;
+  const owners = FIRST_SENT + workers;
+  const scan = data.task === 'latest' ? latestScanner(data.timeKeys ?? []) : filterScanner(data.needs ?? [], data.alwaysPass ?? [], data.latestKeys);
   const pieceBytes = data.pieceBytes ?? PIECE_BYTES;
   const fd = openSync(file, 'r');
   try {
-    for (let u = first; u < units.length; u += step) {
+    for (;;) {
+      if (helper) while (Atomics.load(shared, NEXT) < units.length && Atomics.load(shared, READER_WAITING) === 0) Atomics.wait(shared, READER_WAITING, 0);
+      const u = Atomics.add(shared, NEXT, 1);
+      if (u >= units.length) break;
+      Atomics.store(shared, owners + u, index + 1);
+      Atomics.notify(shared, owners + u);
       // More than `lookahead` ranges ahead of the reader, a worker goes on only while the kept
       // lines waiting to be read hold fewer than `pendingChars` characters: bounded memory, yet
       // free to run far ahead while the reader is busy elsewhere (compiling its query).
@@ -52,13 +67,13 @@ function run(data) {
         Atomics.add(shared, PENDING, chars);
       }
       port.postMessage(result);
-      Atomics.add(shared, slot, 1);
-      Atomics.notify(shared, slot);
+      Atomics.add(shared, sent, 1);
+      Atomics.notify(shared, sent);
     }
   } catch (e) {
     port.postMessage({ error: e instanceof Error ? e.message : String(e) });
-    Atomics.add(shared, slot, 1);
-    Atomics.notify(shared, slot);
+    Atomics.add(shared, sent, 1);
+    Atomics.notify(shared, sent);
   } finally {
     closeSync(fd);
   }
@@ -271,13 +286,12 @@ function latestScanner(timeKeys) {
 }
 
 /**
- * Task `filter`: (range bytes, whether the range starts the file) → { lines, records, kept, at },
- * and with `timeKeys` each kept line parsed here: `times` (NaN: none) and `flags` (KEPT_*). With
- * `latestKeys`, also task `latest`'s answer for every line of the range, read from the same text
- * (one pass instead of two): `latest`; a line task `latest` finds bad is kept (the reader
+ * Task `filter`: (range bytes, whether the range starts the file) → { lines, records, kept, at }.
+ * With `latestKeys`, also task `latest`'s answer for every line of the range, read from the same
+ * text (one pass instead of two): `latest`; a line task `latest` finds bad is kept (the reader
  * reports it), and the range's lines after it are not read for their time.
  */
-function filterScanner(needs, alwaysPass, timeKeys, latestKeys) {
+function filterScanner(needs, alwaysPass, latestKeys) {
   // Candidates are found on the bytes read as Latin-1 (one character a byte, no decoding): an
   // ASCII value the decoded line holds is there too. A regex finds the first group's values; the
   // text that exempts a line is rare, and found by indexOf (much faster than one more
@@ -288,36 +302,9 @@ function filterScanner(needs, alwaysPass, timeKeys, latestKeys) {
   const exempt = new RegExp(['[\\\\\u0130\u212a]', ...alwaysPass.map(escapeRegex)].join('|'));
   const groups = needs.map((any) => new RegExp(any.map(escapeRegex).join('|'), 'i'));
   const keeps = (text) => exempt.test(text) || groups.every((re) => re.test(text));
-  const timeOf = timeKeys ? timeReader(timeKeys) : undefined;
   const lineTimes = latestKeys ? lineTimeReader(latestKeys) : undefined;
-  return (bytes, startsFile, pieceBytes) => {
-    const result = scanRange(bytes, startsFile, pieceBytes, candidate, special, keeps, lineTimes);
-    if (!timeOf) return result;
-    const times = new Float64Array(result.kept.length);
-    const flags = new Uint8Array(result.kept.length);
-    for (let i = 0; i < result.kept.length; i++) {
-      let record;
-      try {
-        record = JSON.parse(result.kept[i]);
-      } catch {
-        flags[i] = KEPT_NOT_AN_OBJECT;
-        continue;
-      }
-      if (record === null || typeof record !== 'object' || Array.isArray(record)) {
-        flags[i] = KEPT_NOT_AN_OBJECT;
-        continue;
-      }
-      times[i] = timeOf(record) ?? NaN;
-      flags[i] = ('_raw' in record ? KEPT_HAS_RAW : 0) | (record.sourcetype ? KEPT_HAS_SOURCETYPE : 0);
-    }
-    return { ...result, times, flags };
-  };
+  return (bytes, startsFile, pieceBytes) => scanRange(bytes, startsFile, pieceBytes, candidate, special, keeps, lineTimes);
 }
-
-// Flags of a kept line (as parallel-scan.ts reads them).
-const KEPT_NOT_AN_OBJECT = 1;
-const KEPT_HAS_RAW = 2;
-const KEPT_HAS_SOURCETYPE = 4;
 
 /** Where the next of `texts` occurs in `text` from `from` on (Infinity: nowhere). */
 function nextOf(text, texts, from) {

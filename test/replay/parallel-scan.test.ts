@@ -128,6 +128,26 @@ describe('scanLinesInParallel', () => {
     expect({ lines: [...scan.lines], counts }).toEqual(want);
   });
 
+  it('has its helper scan only while the reader waits for a range', () => {
+    const path = file(Array.from({ length: 4000 }, (_, i) => record(i % 3 ? 'Browser' : 'IMAP4', 'fail', String(i))).join('\n'));
+    const want = expected(path, filter);
+    // A reader busy elsewhere (compiling its query) while the worker scans the whole file.
+    const counts = { lines: 0, records: 0 };
+    const busy = startLineScan(path, filter, counts, { workers: 2, rangeBytes: 64 });
+    const ranges = lineAlignedRanges(path, 64).length;
+    const sum = (counts: number[]) => counts.reduce((a, b) => a + b, 0);
+    for (let waited = 0; waited < 20_000 && sum(busy.claimed()) < ranges; waited += 20) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    expect({ lines: [...busy.lines], counts }).toEqual(want);
+    const [worker, helper] = busy.claimed();
+    expect([worker, helper]).toEqual([ranges, 0]);
+    // A reader that does nothing but read waits on the scan: the helper takes ranges too.
+    const idle = startLineScan(path, filter, { lines: 0, records: 0 }, { workers: 2, rangeBytes: 64 });
+    expect([...idle.lines]).toEqual(want.lines);
+    const claimed = idle.claimed();
+    expect(sum(claimed)).toBe(ranges);
+    expect(claimed[1]).toBeGreaterThan(0);
+  });
+
   it('can be closed unread', () => {
     const path = file(Array.from({ length: 2000 }, () => record('IMAP4', 'fail')).join('\n'));
     const scan = startLineScan(path, filter, { lines: 0, records: 0 }, { workers: 2, rangeBytes: 64 });
@@ -204,26 +224,6 @@ describe('latestTimeInParallel', () => {
 
   it('gives 0 for an empty file', () => {
     expect(latestTimeInParallel(file(''), keys, { workers: 2 })).toEqual({ latest: 0, records: 0 });
-  });
-});
-
-describe('scanLinesInParallel with timeKeys', () => {
-  it("reads each kept line's time and keys on the workers", () => {
-    const lines = [
-      JSON.stringify({ app: 'IMAP4', result: 'fail', createdDateTime: '2026-07-01T10:00:00Z' }),
-      JSON.stringify({ app: 'IMAP4', result: 'fail', _raw: 'x', sourcetype: 'st', _time: 1782903600 }),
-      JSON.stringify({ app: 'IMAP4', result: 'fail' }),
-      '{"app": "IMAP4", "result": "fail", oops}',
-    ];
-    const path = file(lines.join('\n'));
-    const counts = { lines: 0, records: 0 };
-    const got = [...scanLinesInParallel(path, { ...filter, alwaysPass: ['"_raw"'] }, counts, { workers: 2, rangeBytes: 16 }, { timeKeys: ['_time', 'createdDateTime'] })];
-    expect(got).toEqual([
-      { line: 1, text: lines[0], record: { time: Date.parse('2026-07-01T10:00:00Z'), hasRaw: false, hasSourcetype: false } },
-      { line: 2, text: lines[1], record: { time: 1782903600000, hasRaw: true, hasSourcetype: true } },
-      { line: 3, text: lines[2], record: { time: undefined, hasRaw: false, hasSourcetype: false } },
-      { line: 4, text: lines[3] },
-    ]);
   });
 });
 

@@ -9,6 +9,14 @@ import { fromValues, type Row, type Scalar } from './values.ts';
 
 export type InputEvent = Readonly<Record<string, unknown>>;
 
+/**
+ * An event may carry its `_raw` already parsed, under this key, when the caller parsed it anyway
+ * (detc run reads each record's time from it): the JSON parseJson would make of `_raw`, so
+ * KV_MODE=json reads it instead of parsing `_raw` again. A symbol: for…in over an event's fields
+ * never sees it.
+ */
+export const PARSED_RAW = Symbol('_raw parsed');
+
 const METADATA = new Set(['sourcetype', 'source', 'host', 'index', 'splunk_server', 'linecount', 'punct', 'eventtype', 'tag', 'timestartpos', 'timeendpos']);
 
 const isMetadata = (key: string): boolean => key.startsWith('_') || METADATA.has(key) || key.startsWith('date_') || key.startsWith('tag::');
@@ -85,7 +93,7 @@ export function eventToRow(event: InputEvent, jsonKeys?: JsonKeyFilter): Row {
   else row.delete('_time');
   if (nested) for (const [name, values] of nested) if (!row.has(name)) row.set(name, fromValues(values));
   const raw = row.get('_raw');
-  if (!extracted && typeof raw === 'string') extractJsonFields(raw, row, jsonKeys);
+  if (!extracted && typeof raw === 'string') extractJsonFields(raw, row, jsonKeys, (event as { readonly [PARSED_RAW]?: Json })[PARSED_RAW]);
   return row;
 }
 
@@ -107,12 +115,15 @@ export function jsonKeysFor(fields: ReadonlySet<string>): JsonKeyFilter {
   };
 }
 
-/** KV_MODE=json: the fields of a JSON object in `raw` (of the keys `jsonKeys` keeps), added where the row has none. */
-export function extractJsonFields(raw: string, row: Row, jsonKeys?: JsonKeyFilter): void {
+/**
+ * KV_MODE=json: the fields of a JSON object in `raw` (of the keys `jsonKeys` keeps), added where
+ * the row has none; `parsed`, when given, is `raw` as parseJson parses it.
+ */
+export function extractJsonFields(raw: string, row: Row, jsonKeys?: JsonKeyFilter, parsed?: Json): void {
   let i = 0;
   while (i < raw.length && (raw[i] === ' ' || raw[i] === '\n' || raw[i] === '\r' || raw[i] === '\t')) i++;
   if (raw[i] !== '{') return;
-  const json = parseJson(raw);
+  const json = parsed ?? parseJson(raw);
   if (json === undefined || json === null || typeof json !== 'object' || Array.isArray(json)) return;
   const fields = new Map<string, Scalar[]>();
   if (!jsonKeys) flattenJson(json, '', fields);

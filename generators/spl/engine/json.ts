@@ -19,7 +19,7 @@ const MINUS = 0x2d;
  * text-preserving parser keeps as text. Strings are skipped quote to quote (indexOf), so a line
  * of sign-in JSON costs a few dozen calls, not a regex match per string.
  */
-function hasLossyNumber(text: string): boolean {
+export function hasLossyNumber(text: string): boolean {
   const n = text.length;
   for (let i = 0; i < n; ) {
     const c = text.charCodeAt(i);

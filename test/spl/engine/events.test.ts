@@ -1,6 +1,9 @@
 // Events as the engine reads them: Splunk add-on rows (materialize), KV_MODE=json extraction,
 // input shapes, and the order events are searched in.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { eventToRow, jsonKeysFor, PARSED_RAW } from '../../../generators/spl/engine/events.ts';
+import { hasLossyNumber, parseJson } from '../../../generators/spl/engine/json.ts';
 import { loadLogSources } from '../../../generators/logsources/loader.ts';
 import { materialize } from '../../../generators/replay/materialize.ts';
 import type { CanonicalEvent } from '../../../generators/rules/fixtures.ts';
@@ -20,6 +23,24 @@ describe('events', () => {
     const rows = materialize([signin], entra, 'splunk').rows;
     expect(run('sourcetype="azure:aad:signin" status.errorCode=50126 clientAppUsed=imap4', rows)).toHaveLength(1);
     expect(run('* | table _time userPrincipalName', rows)).toEqual([{ _time: 1782900131, userPrincipalName: 'adele.vance@contoso.com' }]);
+  });
+
+  it('reads an event\'s _raw parsed by its caller (PARSED_RAW) as it reads _raw: JSON.parse\'s value, unless a number would lose its text', () => {
+    const object = fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 8 });
+    fc.assert(
+      fc.property(object, fc.boolean(), (value, projected) => {
+        const raw = JSON.stringify(value);
+        const jsonKeys = projected ? jsonKeysFor(new Set(Object.keys(value).slice(0, 2))) : undefined;
+        const parsed = hasLossyNumber(raw) ? parseJson(raw) : JSON.parse(raw);
+        expect(eventToRow({ _raw: raw, _time: 1, [PARSED_RAW]: parsed }, jsonKeys)).toEqual(eventToRow({ _raw: raw, _time: 1 }, jsonKeys));
+      }),
+      { numRuns: 500 },
+    );
+    // It is read instead of _raw (no second parse), so it must be _raw's own value.
+    expect(eventToRow({ _raw: '{"a":"x"}', _time: 1, [PARSED_RAW]: { a: 'y' } }).get('a')).toBe('y');
+    // Where JSON.parse would differ: the caller must not pass its value.
+    expect(hasLossyNumber('{"n":1.0}')).toBe(true);
+    expect(eventToRow({ _raw: '{"n":1.0}', _time: 1 }).get('n')).toBe('1.0');
   });
 
   it('extracts fields from _raw JSON as KV_MODE=json does when the event has none', () => {
