@@ -10,7 +10,7 @@ import type { CanonicalType, LogSource } from './logsources/types.ts';
 import { error, formatDiagnostic, hasErrors, InputError, printable, type Diagnostic } from './diagnostics.ts';
 import { buildDistFiles } from './build.ts';
 import { isWithin, projectPath } from './paths.ts';
-import { stagingFolder, swapInDist, type StagedDist } from './dist-writer.ts';
+import { clearAbandoned, stagingFolder, swapInDist, type StagedDist } from './dist-writer.ts';
 import { startFileWriter, type FileWriter } from './file-writer.ts';
 import { replayEngines } from './replay/engines.ts';
 import { formatReport, REPORTERS, type ReporterName } from './replay/reporters.ts';
@@ -134,6 +134,9 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
     .option('--check', 'write nothing; fail (exit 1) if dist/ differs from what the build would write')
     .action(async (options: { check?: boolean }) => {
       const distPath = join(root(), 'dist');
+      // A build stopped by force (Ctrl-C) left its staging folder, or (between the swap's two
+      // renames) the old dist/ moved away: cleared, or put back, before anything else.
+      for (const left of clearAbandoned(distPath)) io.err(`${left} was left by an interrupted build: ${left.includes('.previous-') ? 'put back as dist/' : 'removed'}\n`);
       if (statSync(distPath, { throwIfNoEntry: false })?.isDirectory() === false) throw new UsageError(`${distPath} is not a folder: move it away, then build again`);
       // dist/'s files are made, and written into a staging folder by the writer thread, before
       // this thread checks its share of the rules: the disk works while the checks run. They

@@ -1,14 +1,53 @@
 // dist/ is written all at once: files are staged in a sibling folder and swapped in with
 // renames, so a failed build leaves the old dist/ exactly as it was. `detc build` stages on the
 // writer thread (file-writer.ts) while its checks run; only the swap is left for the end.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { filesUnder } from './paths.ts';
 
 export type DistFiles = ReadonlyMap<string, string>;
 
 export function writeDist(distDir: string, files: DistFiles): void {
   swapInDist(distDir, stageDist(distDir, files));
+}
+
+const previousFolder = (distDir: string, pid: number): string => `${distDir}.previous-${pid}`;
+
+/**
+ * What a build stopped by force (Ctrl-C, a kill) left beside `distDir`, removed: its staging
+ * folder, and the old dist/ it had moved away if it stopped between the swap's two renames (put
+ * back when there is no dist/). Only the folders of processes that are gone: a build running
+ * beside this one keeps its own. Returns the names of the folders removed or put back.
+ */
+export function clearAbandoned(distDir: string): string[] {
+  const prefix = `${basename(distDir)}.`;
+  const cleared: string[] = [];
+  let siblings: string[];
+  try {
+    siblings = readdirSync(dirname(distDir));
+  } catch {
+    return cleared;
+  }
+  for (const sibling of siblings.sort()) {
+    const [, kind, pid] = sibling.startsWith(prefix) ? (/^(staging|previous)-(\d+)$/.exec(sibling.slice(prefix.length)) ?? []) : [];
+    if (!kind || !pid || running(Number(pid))) continue;
+    const path = join(dirname(distDir), sibling);
+    if (kind === 'previous' && !existsSync(distDir)) renameSync(path, distDir);
+    else rmSync(path, { recursive: true, force: true });
+    cleared.push(sibling);
+  }
+  return cleared;
+}
+
+/** Whether a process of this id is running (signal 0 tests without sending; EPERM: running, not ours). */
+function running(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** The sibling folder this process stages `distDir` in. */
@@ -31,7 +70,7 @@ export function stageDist(distDir: string, files: DistFiles): string {
 
 /** Replaces dist/ with what stageDist staged (two renames); on failure the old dist/ is back. */
 export function swapInDist(distDir: string, staging: string): void {
-  const previous = `${distDir}.previous-${process.pid}`;
+  const previous = previousFolder(distDir, process.pid);
   try {
     if (existsSync(distDir)) renameSync(distDir, previous);
     renameSync(staging, distDir);

@@ -1,12 +1,13 @@
 // The writer thread (generators/file-writer.ts): what any thread posts is on disk once close()
 // resolves, dist/ is staged (or compared) after the writes posted before it, and a thread that
 // goes without saying it is done does not keep the writer waiting.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { stagingFolder, swapInDist } from '../generators/dist-writer.ts';
+import { clearAbandoned, stagingFolder, swapInDist } from '../generators/dist-writer.ts';
 import { keepThrough, startFileWriter } from '../generators/file-writer.ts';
 
 const folder = () => mkdtempSync(join(tmpdir(), 'detc-file-writer-'));
@@ -79,5 +80,41 @@ describe('the writer thread', () => {
     const staged = await writer.stageDist({ distDir: join(root, 'content', 'dist'), files: new Map([['x.txt', 'x']]), mode: 'write' });
     await writer.close();
     expect(staged).toEqual({ kind: 'failed', error: expect.stringMatching(/ENOTDIR/) });
+  });
+});
+
+describe('clearAbandoned: what a build stopped by force left beside dist/', () => {
+  /** The id of a process that has ended. */
+  const gone = () => spawnSync(process.execPath, ['-e', '0']).pid!;
+  const folderWith = (path: string, file: string) => (mkdirSync(path, { recursive: true }), writeFileSync(join(path, file), file));
+
+  it('removes the staging folders of ended builds, and keeps those of running ones', () => {
+    const root = folder();
+    const dist = join(root, 'dist');
+    folderWith(dist, 'kept.txt');
+    const ended = `dist.staging-${gone()}`;
+    folderWith(join(root, ended), 'half.txt');
+    const mine = stagingFolder(dist);
+    folderWith(mine, 'mine.txt');
+    folderWith(join(root, 'dist.staging-notapid'), 'x');
+    folderWith(join(root, `distant.staging-${gone()}`), 'x');
+    expect(clearAbandoned(dist)).toEqual([ended]);
+    expect(readdirSync(root).sort()).toEqual(['dist', `dist.staging-${process.pid}`, 'dist.staging-notapid', readdirSync(root).find((f) => f.startsWith('distant.'))].sort());
+    expect(readFileSync(join(dist, 'kept.txt'), 'utf8')).toBe('kept.txt');
+  });
+
+  it('puts back the old dist/ a build moved away before it stopped (between the two renames of the swap)', () => {
+    const root = folder();
+    const dist = join(root, 'dist');
+    const pid = gone();
+    folderWith(join(root, `dist.previous-${pid}`), 'old.txt');
+    folderWith(join(root, `dist.staging-${pid}`), 'new.txt');
+    expect(clearAbandoned(dist)).toEqual([`dist.previous-${pid}`, `dist.staging-${pid}`]);
+    expect(readdirSync(root)).toEqual(['dist']);
+    expect(readFileSync(join(dist, 'old.txt'), 'utf8')).toBe('old.txt');
+    // With a dist/ in place, an old one left beside it is only removed.
+    folderWith(join(root, `dist.previous-${pid}`), 'older.txt');
+    expect(clearAbandoned(dist)).toEqual([`dist.previous-${pid}`]);
+    expect(readdirSync(dist)).toEqual(['old.txt']);
   });
 });

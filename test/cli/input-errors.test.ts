@@ -3,7 +3,9 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { projectPath } from '../../generators/paths.ts';
 import { makeWorkspace, runCli, VALID_RULE } from '../workspace.ts';
 
 const RULE = 'detections/sample-rule.yml';
@@ -290,6 +292,23 @@ describe('usage', () => {
     const stale = await runCli(root, 'build', '--check');
     expect(stale.code).toBe(1);
     expect(stale.err).toMatch(/dist\/splunk\/sample-rule\.spl \(differs\)/);
+  });
+
+  it('a build after one stopped by Ctrl-C removes what that one had staged', async () => {
+    const root = makeWorkspace({ [RULE]: VALID_RULE, 'dist/marker.txt': 'previous build\n' });
+    // bin/detc.js as typed, stopped once it has staged dist/ (its checks still running).
+    const child = spawn(process.execPath, [projectPath('bin/detc.js'), '--root', root, 'build'], { env: { ...process.env, DETC_NO_CACHE: '1' }, stdio: 'ignore' });
+    const staging = join(root, `dist.staging-${child.pid}`);
+    const exited = new Promise<NodeJS.Signals | null>((done) => child.once('exit', (_, signal) => done(signal)));
+    for (let waited = 0; !existsSync(join(staging, 'splunk')) && waited < 60_000; waited += 5) await new Promise((r) => setTimeout(r, 5));
+    child.kill('SIGINT');
+    expect(await exited).toBe('SIGINT');
+    expect(existsSync(staging)).toBe(true); // what an interrupted build leaves
+    expect(readFileSync(join(root, 'dist/marker.txt'), 'utf8')).toBe('previous build\n');
+    const next = await runCli(root, 'build');
+    expect(next.code).toBe(0);
+    expect(next.err).toBe(`dist.staging-${child.pid} was left by an interrupted build: removed\n`);
+    expect(readdirSync(root).filter((f) => f.startsWith('dist'))).toEqual(['dist']);
   });
 
   it('a build that would change nothing leaves dist/ alone; any difference (a file edited, added or gone) is written anew', async () => {
