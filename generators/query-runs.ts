@@ -339,6 +339,9 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
     let early: { scan: LineScan; needs: string[][] } | undefined;
     let earlyGuessing: { scan: LatestGuessingScan; needs: string[][] } | undefined;
     if (!analysed) {
+      // On a thread of its own (analysis-apart.ts), so that Kusto's heap leaves with it; started
+      // first, as Kusto's load and analysis are what the run waits for.
+      const analysing = analyseKqlApart(text, tables);
       // Meanwhile, worker threads start on the lines the query's first where seems to need
       // (without --now finding the latest time too, on every core: on one, that pass alone took
       // as long as the whole run), or on the latest-time pass when there is no such guess: a scan
@@ -353,8 +356,7 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
         const scan = needs && records.startScan({ needs });
         if (scan) early = { scan, needs: needs! };
       }
-      // On a thread of its own (analysis-apart.ts), so that Kusto's heap leaves with it.
-      const snapshot = await analyseKqlApart(text, tables);
+      const snapshot = await analysing;
       if (snapshot) {
         storeKqlSnapshot(cache, snapshot, tables);
         analysed = treeFromSnapshot(snapshot);

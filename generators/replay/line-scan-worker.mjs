@@ -35,12 +35,16 @@ const FIRST_SENT = 4;
  * own work (the engine, on the lines kept) is what the run waits for, the helper leaves the core
  * to it; when the reader waits on the scan, it scans too.
  *
- * @param {{ task: 'filter' | 'latest', file: string, units: [number, number][], index: number, helper: boolean, workers: number,
+ * Range u is the lines that start in bytes [u × rangeBytes, (u + 1) × rangeBytes) of the file: each
+ * worker finds where its ranges' lines start and end (no pass over the file before the workers
+ * start); a line longer than a range makes its range longer and the next ones empty.
+ *
+ * @param {{ task: 'filter' | 'latest', file: string, size: number, rangeBytes: number, ranges: number, index: number, helper: boolean, workers: number,
  *   needs?: string[][], alwaysPass?: string[], latestKeys?: string[], timeKeys?: string[], pieceBytes?: number,
  *   port: import('node:worker_threads').MessagePort, signal: SharedArrayBuffer, lookahead: number, pendingChars: number }} data
  */
 function run(data) {
-  const { file, units, index, helper, workers, port, signal, lookahead, pendingChars } = data;
+  const { file, size, rangeBytes, ranges, index, helper, workers, port, signal, lookahead, pendingChars } = data;
   const shared = new Int32Array(signal);
   const sent = FIRST_SENT + index;
   const owners = FIRST_SENT + workers;
@@ -49,16 +53,17 @@ function run(data) {
   const fd = openSync(file, 'r');
   try {
     for (;;) {
-      if (helper) while (Atomics.load(shared, NEXT) < units.length && Atomics.load(shared, READER_WAITING) === 0) Atomics.wait(shared, READER_WAITING, 0);
+      if (helper) while (Atomics.load(shared, NEXT) < ranges && Atomics.load(shared, READER_WAITING) === 0) Atomics.wait(shared, READER_WAITING, 0);
       const u = Atomics.add(shared, NEXT, 1);
-      if (u >= units.length) break;
+      if (u >= ranges) break;
       Atomics.store(shared, owners + u, index + 1);
       Atomics.notify(shared, owners + u);
       // More than `lookahead` ranges ahead of the reader, a worker goes on only while the kept
       // lines waiting to be read hold fewer than `pendingChars` characters: bounded memory, yet
       // free to run far ahead while the reader is busy elsewhere (compiling its query).
       for (let taken = Atomics.load(shared, TAKEN); taken < u - lookahead && Atomics.load(shared, PENDING) > pendingChars; taken = Atomics.load(shared, TAKEN)) Atomics.wait(shared, TAKEN, taken);
-      const [start, end] = units[u];
+      const start = lineStartAt(fd, size, u * rangeBytes);
+      const end = Math.max(start, lineStartAt(fd, size, (u + 1) * rangeBytes));
       const result = scan(readRange(fd, start, end), start === 0, pieceBytes);
       if (result.kept) {
         let chars = 0;
@@ -106,6 +111,22 @@ function piecesOf(bytes, pieceBytes) {
 function nextLineEnd(bytes, at) {
   const newline = bytes.indexOf(0x0a, at);
   return newline === -1 ? bytes.length : newline + 1;
+}
+
+const NEWLINE = 0x0a;
+const window = Buffer.allocUnsafe(4096);
+
+/** Where the first line that starts at or after byte `at` starts: just after a newline (a cut never falls inside a line, so never inside a UTF-8 character, and a CR stays with its LF). */
+function lineStartAt(fd, size, at) {
+  if (at <= 0) return 0;
+  for (let from = at - 1; from < size;) {
+    const n = readSync(fd, window, 0, Math.min(window.length, size - from), from);
+    if (n <= 0) break;
+    const newline = window.subarray(0, n).indexOf(NEWLINE);
+    if (newline !== -1) return from + newline + 1;
+    from += n;
+  }
+  return size;
 }
 
 /** One buffer a worker, grown to the longest range: what is kept of a range is copied out of it. */

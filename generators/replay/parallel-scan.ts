@@ -5,7 +5,7 @@
 // synchronously (it waits on shared memory, never on the event loop). Workers run ahead of the
 // reader only so far (a few ranges, or a bound on the kept text waiting), so memory does not grow
 // with the file.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { TextLine } from './json-lines.ts';
@@ -39,7 +39,6 @@ const RANGE_BYTES = 512 * 1024;
  * ≈0.5 s of its main thread and ≈0.9 s of each worker's waiting).
  */
 const LOOKAHEAD_RANGES = 8;
-const NEWLINE = 0x0a;
 const WORKER = new URL('./line-scan-worker.mjs', import.meta.url);
 
 const escapeRegex = (s: string): string => s.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
@@ -57,41 +56,6 @@ export function lineFilterTest(filter: LineFilter): (line: string) => boolean {
 
 /** Whether a line looks like one JSON object, `{` … `}`: a filter may drop it unparsed. Others are parsed, to be reported. */
 export const looksLikeObject = (line: string): boolean => line.charCodeAt(0) === 0x7b && line.charCodeAt(line.length - 1) === 0x7d;
-
-/**
- * The file as byte ranges [start, end) of whole lines, about `rangeBytes` each: every range but
- * the last ends just after a newline (a cut never falls inside a line, so never inside a UTF-8
- * character, and a CR stays with its LF). A line longer than `rangeBytes` makes its range longer.
- */
-export function lineAlignedRanges(file: string, rangeBytes = RANGE_BYTES): [number, number][] {
-  const fd = openSync(file, 'r');
-  try {
-    const size = fstatSync(fd).size;
-    const ranges: [number, number][] = [];
-    const window = Buffer.allocUnsafe(Math.min(4096, Math.max(rangeBytes, 1)));
-    let start = 0;
-    while (start < size) {
-      let end = Math.min(start + Math.max(rangeBytes, 1), size);
-      // The range ends after the first newline at or after its last byte.
-      for (let at = end - 1; end < size; ) {
-        const n = readSync(fd, window, 0, Math.min(window.length, size - at), at);
-        if (n <= 0) break;
-        const newline = window.subarray(0, n).indexOf(NEWLINE);
-        if (newline !== -1) {
-          end = at + newline + 1;
-          break;
-        }
-        at += n;
-        end = Math.min(at, size);
-      }
-      ranges.push([start, end]);
-      start = end;
-    }
-    return ranges;
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** Whether a file is worth scanning on several threads: the cores there are. */
 export function scanWorkers(options: ParallelScanOptions = {}): number {
@@ -241,10 +205,13 @@ const PENDING_CHARS = 24 * 1024 * 1024;
  * taken from here waits while the kept text sent and not taken exceeds PENDING_CHARS.
  */
 function startRanges<T>(file: string, task: Task, options: ParallelScanOptions): { results: Generator<T>; claimed(): number[]; close(): void } {
-  const ranges = lineAlignedRanges(file, options.rangeBytes ?? RANGE_BYTES);
-  const workers = Math.min(scanWorkers(options), ranges.length);
+  const rangeBytes = Math.max(1, options.rangeBytes ?? RANGE_BYTES);
+  const size = statSync(file).size;
+  // The lines starting in each rangeBytes of the file (line-scan-worker.mjs finds where).
+  const ranges = Math.ceil(size / rangeBytes);
+  const workers = Math.min(scanWorkers(options), ranges);
   const helpers = task.task === 'filter' && workers > 1 ? 1 : 0;
-  const shared = new Int32Array(new SharedArrayBuffer(4 * (FIRST_SENT + workers + ranges.length)));
+  const shared = new Int32Array(new SharedArrayBuffer(4 * (FIRST_SENT + workers + ranges)));
   const owners = FIRST_SENT + workers;
   const started: { worker: Worker; port: MessagePort }[] = [];
   const close = () => {
@@ -258,7 +225,7 @@ function startRanges<T>(file: string, task: Task, options: ParallelScanOptions):
       const { port1, port2 } = new MessageChannel();
       const worker = new Worker(WORKER, {
         workerData: {
-          ...task, file, units: ranges, index: w, helper: w >= workers - helpers, workers, port: port2, signal: shared.buffer,
+          ...task, file, size, rangeBytes, ranges, index: w, helper: w >= workers - helpers, workers, port: port2, signal: shared.buffer,
           lookahead: LOOKAHEAD_RANGES * workers, pendingChars: PENDING_CHARS, ...(options.pieceBytes ? { pieceBytes: options.pieceBytes } : {}),
         },
         transferList: [port2],
@@ -301,7 +268,7 @@ function startRanges<T>(file: string, task: Task, options: ParallelScanOptions):
   };
   function* results(): Generator<T> {
     try {
-      for (let r = 0; r < ranges.length; r++) {
+      for (let r = 0; r < ranges; r++) {
         const owner = ownerOf(r);
         const result = owner === -1 ? { error: 'the scan workers stopped' } : receive(owner);
         if (typeof result === 'object' && result !== null && 'error' in result) throw new Error(`reading ${file}: ${String(result.error)}`);
@@ -316,7 +283,7 @@ function startRanges<T>(file: string, task: Task, options: ParallelScanOptions):
   }
   const claimed = () => {
     const counts = workersOf.map(() => 0);
-    for (let r = 0; r < ranges.length; r++) {
+    for (let r = 0; r < ranges; r++) {
       const owner = Atomics.load(shared, owners + r);
       if (owner !== 0) counts[owner - 1]!++;
     }
