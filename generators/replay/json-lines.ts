@@ -60,6 +60,8 @@ export function* splitLines(chunks: Iterable<Uint8Array>): Generator<TextLine> {
   }
   if (carried.length > 0) {
     const rest = Buffer.concat(carried);
-    yield text(rest, 0, rest.length);
+    // A file holding nothing but a byte-order mark holds no line, as an empty file.
+    const bomOnly = line === 0 && rest.length === 3 && rest[0] === 0xef && rest[1] === 0xbb && rest[2] === 0xbf;
+    if (!bomOnly) yield text(rest, 0, rest.length);
   }
 }

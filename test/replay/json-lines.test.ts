@@ -36,6 +36,9 @@ describe('splitLines', () => {
 
   it('drops a UTF-8 byte-order mark at the start, even when it is split across chunks', () => {
     expect(lines('\uFEFF{"a":1}\n{"b":2}', 1)).toEqual([[1, '{"a":1}'], [2, '{"b":2}']]);
+    // Nothing but the mark: no line, as an empty file (the parallel scan counts so too).
+    for (const chunk of [1, 2, 64]) expect(lines('\uFEFF', chunk)).toEqual([]);
+    expect(lines('\uFEFF\n', 64)).toEqual([[1, '']]);
   });
 
   it('keeps a line longer than many chunks whole', () => {

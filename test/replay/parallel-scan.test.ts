@@ -4,6 +4,7 @@
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readLines } from '../../generators/replay/json-lines.ts';
 import { latestTimeInParallel, lineFilterTest, looksLikeObject, scanLinesInParallel, startLineScan, type LineFilter } from '../../generators/replay/parallel-scan.ts';
@@ -82,6 +83,25 @@ describe('scanLinesInParallel', () => {
     expect(scanned(one, filter, 4, 1)).toEqual({ lines: [{ line: 1, text: record('IMAP4', 'fail') }], counts: { lines: 1, records: 1 } });
     expect(scanned(file(''), filter, 4, 1)).toEqual({ lines: [], counts: { lines: 0, records: 0 } });
     expect(scanned(file('\n\n'), filter, 4, 1)).toEqual({ lines: [], counts: { lines: 2, records: 0 } });
+  });
+
+  it('gives what one reader gives on generated exports, whatever the cuts, pieces and workers', () => {
+    // Lines of every kind the scan tells apart (kept, dropped, exempt, blank, not JSON, long,
+    // multi-byte), joined by LF or CRLF, with or without a byte-order mark and a final newline.
+    const line = fc.oneof(
+      fc.constantFrom('IMAP4', 'POP3', 'pop3', 'Browser').chain((app) => fc.tuple(fc.constantFrom('fail', 'ok'), fc.string({ maxLength: 30 })).map(([result, extra]) => record(app, result, extra))),
+      fc.constantFrom('', '  ', '{"oops"', 'text', '[1]', '{"app":"IMAP4","result":"fail","x":"\u0130"}', `{"app":"K","x":"\u212A","result":"fail"}`),
+      fc.string({ unit: 'binary', maxLength: 40 }).map((extra) => record('IMAP4', 'fail', extra)),
+      fc.integer({ min: 200, max: 3000 }).map((n) => record('POP3', 'fail', 'é'.repeat(n))),
+    );
+    const content = fc.record({ lines: fc.array(line, { maxLength: 60 }), crlf: fc.boolean(), bom: fc.boolean(), final: fc.boolean() }).map(({ lines, crlf, bom, final }) => `${bom ? '\uFEFF' : ''}${lines.join(crlf ? '\r\n' : '\n')}${final ? '\n' : ''}`);
+    fc.assert(
+      fc.property(content, fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 4096 }), fc.integer({ min: 1, max: 512 }), (text, workers, rangeBytes, pieceBytes) => {
+        const path = file(text);
+        expect(scanned(path, filter, workers, rangeBytes, pieceBytes)).toEqual(expected(path, filter));
+      }),
+      { numRuns: Number(process.env.SCAN_RUNS ?? 60) },
+    );
   });
 
   it('reads a line longer than many ranges whole, once (its range grows, the next ones are empty)', () => {
