@@ -18,7 +18,7 @@ export interface LineFilter {
 }
 
 export interface ParallelScanOptions {
-  /** Worker threads (default: the cores Node may use). */
+  /** Worker threads (default: the cores Node may use); of several filtering, one is a helper (startRanges). */
   readonly workers?: number;
   /** About how many bytes each range holds (default 512 KiB: under 1 MiB, Node decodes a range into a V8 string, not a malloc-ed one the GC lets pile up). */
   readonly rangeBytes?: number;
