@@ -30,4 +30,19 @@ describe('materialize', () => {
     expect(table.rows[0]).toMatchObject({ Timestamp: '2026-07-01T10:02:11.000Z', ErrorCode: 50126, AccountUpn: 'adele.vance@contoso.com' });
     expect(Object.keys(table.rows[0]!).sort()).toEqual(table.columns.map((c) => c.name).sort());
   });
+
+  it('Defender: dynamic paths into a string column (AdditionalFields) become its JSON text; other string columns stay empty', () => {
+    const tls = loadLogSources().get('tls_session')!;
+    const handshake: CanonicalEvent = { timestamp: Date.parse('2026-07-06T02:15:00Z'), src_ip: '192.0.2.12', dest_ip: '203.0.113.11', dest_port: 993, server_name: 'imap.example', tls_version: 'TLSv10', established: false, device: 'archiver.contoso.com' };
+    const table = materialize([handshake, { ...handshake, server_name: null, tls_version: null, established: null }], tls, 'defender');
+    const [row, bare] = table.rows;
+    expect(JSON.parse(row!.AdditionalFields as string)).toEqual({ server_name: 'imap.example', version: 'TLSv10', established: false });
+    expect(bare!.AdditionalFields).toBe('');
+    const strings = table.columns.filter((c) => c.type === 'string' && c.name !== 'AdditionalFields');
+    expect(strings.length).toBeGreaterThan(5);
+    for (const c of strings) expect(typeof row![c.name], c.name).toBe('string');
+    // The table is made once per profile, and is not to be changed by its readers.
+    expect(materialize([], tls, 'defender').columns).toBe(table.columns);
+    expect(Object.isFrozen(table.columns)).toBe(true);
+  });
 });
