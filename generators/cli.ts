@@ -136,7 +136,7 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
       const distPath = join(root(), 'dist');
       // A build stopped by force (Ctrl-C) left its staging folder, or (between the swap's two
       // renames) the old dist/ moved away: cleared, or put back, before anything else.
-      for (const left of clearAbandoned(distPath)) io.err(`${left} was left by an interrupted build: ${left.includes('.previous-') ? 'put back as dist/' : 'removed'}\n`);
+      for (const { folder, putBack } of clearAbandoned(distPath)) io.err(`${folder} was left by an interrupted build: ${putBack ? 'put back as dist/' : 'removed'}\n`);
       if (statSync(distPath, { throwIfNoEntry: false })?.isDirectory() === false) throw new UsageError(`${distPath} is not a folder: move it away, then build again`);
       // dist/'s files are made, and written into a staging folder by the writer thread, before
       // this thread checks its share of the rules: the disk works while the checks run. They

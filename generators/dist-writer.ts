@@ -11,30 +11,42 @@ export function writeDist(distDir: string, files: DistFiles): void {
   swapInDist(distDir, stageDist(distDir, files));
 }
 
-const previousFolder = (distDir: string, pid: number): string => `${distDir}.previous-${pid}`;
+/**
+ * The folders a build keeps beside dist/ while it runs, named for its process: the new files
+ * (staging), and the old dist/ during the swap (previous).
+ */
+const besideDist = (distDir: string, kind: 'staging' | 'previous', pid = process.pid): string => `${distDir}.${kind}-${pid}`;
+const BESIDE_DIST = /^(staging|previous)-(\d+)$/;
+
+/** A folder clearAbandoned removed, or put back as dist/. */
+export interface Abandoned {
+  readonly folder: string;
+  readonly putBack: boolean;
+}
 
 /**
  * What a build stopped by force (Ctrl-C, a kill) left beside `distDir`, removed: its staging
  * folder, and the old dist/ it had moved away if it stopped between the swap's two renames (put
  * back when there is no dist/). Only the folders of processes that are gone: a build running
- * beside this one keeps its own. Returns the names of the folders removed or put back.
+ * beside this one keeps its own.
  */
-export function clearAbandoned(distDir: string): string[] {
+export function clearAbandoned(distDir: string): Abandoned[] {
   const prefix = `${basename(distDir)}.`;
-  const cleared: string[] = [];
+  const cleared: Abandoned[] = [];
   let siblings: string[];
   try {
     siblings = readdirSync(dirname(distDir));
   } catch {
     return cleared;
   }
-  for (const sibling of siblings.sort()) {
-    const [, kind, pid] = sibling.startsWith(prefix) ? (/^(staging|previous)-(\d+)$/.exec(sibling.slice(prefix.length)) ?? []) : [];
+  for (const folder of siblings.sort()) {
+    const [, kind, pid] = folder.startsWith(prefix) ? (BESIDE_DIST.exec(folder.slice(prefix.length)) ?? []) : [];
     if (!kind || !pid || running(Number(pid))) continue;
-    const path = join(dirname(distDir), sibling);
-    if (kind === 'previous' && !existsSync(distDir)) renameSync(path, distDir);
+    const path = join(dirname(distDir), folder);
+    const putBack = kind === 'previous' && !existsSync(distDir);
+    if (putBack) renameSync(path, distDir);
     else rmSync(path, { recursive: true, force: true });
-    cleared.push(sibling);
+    cleared.push({ folder, putBack });
   }
   return cleared;
 }
@@ -51,7 +63,7 @@ function running(pid: number): boolean {
 }
 
 /** The sibling folder this process stages `distDir` in. */
-export const stagingFolder = (distDir: string): string => `${distDir}.staging-${process.pid}`;
+export const stagingFolder = (distDir: string): string => besideDist(distDir, 'staging');
 
 /** Writes `files` into a new staging folder (stagingFolder) and returns it; on failure, none is left. */
 export function stageDist(distDir: string, files: DistFiles): string {
@@ -70,7 +82,7 @@ export function stageDist(distDir: string, files: DistFiles): string {
 
 /** Replaces dist/ with what stageDist staged (two renames); on failure the old dist/ is back. */
 export function swapInDist(distDir: string, staging: string): void {
-  const previous = previousFolder(distDir, process.pid);
+  const previous = besideDist(distDir, 'previous');
   try {
     if (existsSync(distDir)) renameSync(distDir, previous);
     renameSync(staging, distDir);

@@ -98,7 +98,7 @@ describe('clearAbandoned: what a build stopped by force left beside dist/', () =
     folderWith(mine, 'mine.txt');
     folderWith(join(root, 'dist.staging-notapid'), 'x');
     folderWith(join(root, `distant.staging-${gone()}`), 'x');
-    expect(clearAbandoned(dist)).toEqual([ended]);
+    expect(clearAbandoned(dist)).toEqual([{ folder: ended, putBack: false }]);
     expect(readdirSync(root).sort()).toEqual(['dist', `dist.staging-${process.pid}`, 'dist.staging-notapid', readdirSync(root).find((f) => f.startsWith('distant.'))].sort());
     expect(readFileSync(join(dist, 'kept.txt'), 'utf8')).toBe('kept.txt');
   });
@@ -109,12 +109,12 @@ describe('clearAbandoned: what a build stopped by force left beside dist/', () =
     const pid = gone();
     folderWith(join(root, `dist.previous-${pid}`), 'old.txt');
     folderWith(join(root, `dist.staging-${pid}`), 'new.txt');
-    expect(clearAbandoned(dist)).toEqual([`dist.previous-${pid}`, `dist.staging-${pid}`]);
+    expect(clearAbandoned(dist)).toEqual([{ folder: `dist.previous-${pid}`, putBack: true }, { folder: `dist.staging-${pid}`, putBack: false }]);
     expect(readdirSync(root)).toEqual(['dist']);
     expect(readFileSync(join(dist, 'old.txt'), 'utf8')).toBe('old.txt');
     // With a dist/ in place, an old one left beside it is only removed.
     folderWith(join(root, `dist.previous-${pid}`), 'older.txt');
-    expect(clearAbandoned(dist)).toEqual([`dist.previous-${pid}`]);
+    expect(clearAbandoned(dist)).toEqual([{ folder: `dist.previous-${pid}`, putBack: false }]);
     expect(readdirSync(dist)).toEqual(['old.txt']);
   });
 });

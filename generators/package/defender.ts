@@ -319,13 +319,17 @@ const tableKeys = new WeakMap<readonly KqlTableSchema[], string>();
  * a cache (check-cache.ts), made once for as long as the query, its tables and detc are the same.
  */
 function customDetectionAnalysis(text: string, tables: readonly KqlTableSchema[], { cache, sink }: PackageOptions): CustomDetectionAnalysis {
+  const analyse = (): CustomDetectionAnalysis => {
+    const analysed = analyzeKqlTree(text, tables);
+    return { diagnostics: kqlAnalysisDiagnostics(analysed), columns: outputColumnsOf(analysed) };
+  };
+  if (!cache) return analyse();
   let tablesKey = tableKeys.get(tables);
   if (tablesKey === undefined) tableKeys.set(tables, (tablesKey = JSON.stringify(tables)));
-  const key = cache && customDetectionKey(cache, tablesKey, text);
-  const stored = cache && key ? readCustomDetectionAnalysis(cache, key) : undefined;
+  const key = customDetectionKey(cache, tablesKey, text);
+  const stored = readCustomDetectionAnalysis(cache, key);
   if (stored) return stored;
-  const analysed = analyzeKqlTree(text, tables);
-  const analysis = { diagnostics: kqlAnalysisDiagnostics(analysed), columns: outputColumnsOf(analysed) };
-  if (cache && key) storeCustomDetectionAnalysis(cache, key, analysis, sink);
+  const analysis = analyse();
+  storeCustomDetectionAnalysis(cache, key, analysis, sink);
   return analysis;
 }
