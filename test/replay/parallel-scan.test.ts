@@ -162,6 +162,16 @@ describe('scanLinesInParallel', () => {
   });
 });
 
+/** A record's time as `detc run` reads it from the parsed record (query-runs.ts): its first of `keys` holding a number or a date. */
+const parsedTime = (keys: readonly string[]) => (r: Record<string, unknown>) => {
+  for (const key of keys) {
+    const v = r[key];
+    if (typeof v === 'number') return key === '_time' ? v * 1000 : v;
+    if (typeof v === 'string' && !Number.isNaN(Date.parse(v))) return Date.parse(v);
+  }
+  return undefined;
+};
+
 describe('latestTimeInParallel', () => {
   const keys = ['_time', 'createdDateTime', 'TimeGenerated'];
   const lines = [
@@ -190,14 +200,7 @@ describe('latestTimeInParallel', () => {
 
   it('reads each record as a parse would, however its time is written', () => {
     // The workers read most times from the text without parsing: every case must agree with a parse.
-    const timeOf = (r: Record<string, unknown>) => {
-      for (const key of keys) {
-        const v = r[key];
-        if (typeof v === 'number') return key === '_time' ? v * 1000 : v;
-        if (typeof v === 'string' && !Number.isNaN(Date.parse(v))) return Date.parse(v);
-      }
-      return undefined;
-    };
+    const timeOf = parsedTime(keys);
     const cases = [
       '{"createdDateTime":"2026-07-01T10:00:00Z"}',
       '{ "createdDateTime" : "2026-07-01T10:00:01Z" , "x": 1 }',
@@ -217,6 +220,33 @@ describe('latestTimeInParallel', () => {
     for (const [i, line] of cases.entries()) {
       const want = timeOf(JSON.parse(line) as Record<string, unknown>) ?? 0;
       expect(latestTimeInParallel(file(line), keys, { workers: 1 }), `case ${i + 1}: ${line}`).toEqual({ latest: Math.max(0, want), records: 1 });
+    }
+  });
+
+  it('reads generated records as a parse would: keys nested, repeated, in strings, near-miss names, times of every form', () => {
+    // Two sets of keys: the time keys of `detc run` (found by what they all hold, `ime`) and keys
+    // with nothing in common (found by one regex).
+    for (const timeKeys of [['_time', 'createdDateTime', 'TimeGenerated', 'Timestamp', 'time', 'timestamp'], ['ts', 'when']]) {
+      const timeOf = parsedTime(timeKeys);
+      const iso = fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2040-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
+      const value = fc.oneof(
+        iso, iso.map((t) => `${t.slice(0, 19)}Z`), iso.map((t) => `${t.slice(0, 23)}4567Z`), iso.map((t) => t.replace('T', ' ')), iso.map((t) => t.replace('Z', '+02:00')),
+        fc.constantFrom('2026-02-30T00:00:00Z', 'soon', '', '2026-07-01T25:00:00Z'), fc.integer({ min: 0, max: 2_000_000_000 }), fc.constant(null), fc.boolean(),
+      );
+      const name = fc.oneof(fc.constantFrom(...timeKeys), fc.constantFrom('lifetime', 'Time', 'timezone', 'whence', 'x'));
+      const entry = fc.oneof(
+        fc.tuple(name, value),
+        fc.tuple(name, fc.tuple(name, value).map(([k, v]) => ({ [k]: v }))), // nested
+        fc.tuple(name, fc.constantFrom(...timeKeys).map((k) => `"${k}":"2031-01-01T00:00:00Z"`)), // a key's text in a string
+      );
+      const line = fc.tuple(fc.array(entry, { maxLength: 5 }), fc.constantFrom('', ' ')).map(([entries, space]) => `{${entries.map(([k, v]) => `${JSON.stringify(k)}${space}:${space}${JSON.stringify(v)}`).join(',')}}`);
+      fc.assert(
+        fc.property(fc.array(line, { minLength: 1, maxLength: 3 }), (records) => {
+          const want = Math.max(0, ...records.map((r) => timeOf(JSON.parse(r) as Record<string, unknown>) ?? 0));
+          expect(latestTimeInParallel(file(records.join('\n')), timeKeys, { workers: 1 }), records.join('\n')).toEqual({ latest: want, records: records.length });
+        }),
+        { numRuns: Number(process.env.SCAN_RUNS ?? 60) },
+      );
     }
   });
 
