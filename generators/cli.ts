@@ -15,7 +15,7 @@ import { startFileWriter, type FileWriter } from './file-writer.ts';
 import { replayEngines } from './replay/engines.ts';
 import { formatReport, REPORTERS, type ReporterName } from './replay/reporters.ts';
 import { formatCoverage, ruleCoverage } from './replay/coverage.ts';
-import { describeShape } from './replay/exports.ts';
+import { describeShape, isJsonLines } from './replay/exports.ts';
 import { runRuleOnExport } from './rule-runs.ts';
 import { runQueryFile } from './query-runs.ts';
 import type { ResultRow } from './ir/evaluator.ts';
@@ -58,6 +58,11 @@ function mustBeFile(path: string): void {
 export async function main(argv: readonly string[], io: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }): Promise<number> {
   let exitCode: number = EXIT.ok;
   const report = (diagnostics: readonly Diagnostic[]) => diagnostics.forEach((d) => io.err(`${formatDiagnostic(d)}\n`));
+  /** The first 20 of many: a broken export can hold a bad record a line. */
+  const reportSome = (diagnostics: readonly Diagnostic[]) => {
+    report(diagnostics.slice(0, 20));
+    if (diagnostics.length > 20) io.err(`… and ${diagnostics.length - 20} more\n`);
+  };
   /**
    * The content folder: --root's, else the one the current folder is in. Commands that only read
    * content (run, show, validate) fall back to the content detc comes with, so that a shipped
@@ -227,12 +232,16 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
     .requiredOption('-e, --events <file>', 'the export: Graph signIn JSON, Defender or Sentinel results (JSON/CSV), or canonical events')
     .option('--now <time>', 'the time the hunt runs at, ISO 8601 (default: one second after the latest event)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
-    .option('--skip-bad-lines', 'for rules: skip (and count) records that cannot be read, instead of failing')
+    .option('--skip-bad-lines', 'skip (and count) records that cannot be read, instead of failing')
     .addOption(new Option('-t, --target <target>', "for rules: run the generated query of one target on our engine for it, or of 'all' (each compared with the rule's meaning); default: the rule's meaning (reference evaluator)").choices([...TARGETS, 'all']))
     .action(async (ruleArg: string, options: { events: string; now?: string; table?: string; format: 'table' | 'json' | 'csv'; skipBadLines?: boolean; target?: TargetName | 'all' }) => {
+      // After a record of a line-based export (JSON Lines, CSV) stopped the run: how to go past
+      // such lines. (A JSON array that does not parse is one record: skipping it skips all.)
+      const skipHint = () => {
+        if (!options.skipBadLines && (/\.csv$/i.test(options.events) || isJsonLines(options.events))) io.err('(--skip-bad-lines skips, and counts, the records that cannot be read)\n');
+      };
       if (/\.(spl|kql)$/i.test(ruleArg)) {
         if (options.target) throw new UsageError('--target applies to rules: a .spl or .kql file runs on the engine of its own language');
-        if (options.skipBadLines) throw new UsageError('--skip-bad-lines applies to rules: a .spl or .kql file stops at the first record it cannot read');
         mustBeFile(ruleArg);
         mustBeFile(options.events);
         const now = options.now ? Date.parse(options.now) : undefined;
@@ -242,8 +251,18 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
         const from = root({ orShipped: true });
         const logsources = loadLogSources(join(from, 'schemas', 'logsources'));
         const ruleNames = findRuleFiles(from).map((f) => basename(f).replace(/\.ya?ml$/i, ''));
-        const result = await runQueryFile(ruleArg, options.events, { now, table: options.table, logsources, ruleNames });
-        io.err(`${result.read} events; ${result.rows.length} rows\n`);
+        const skipped: Diagnostic[] = [];
+        let result;
+        try {
+          result = await runQueryFile(ruleArg, options.events, { now, table: options.table, logsources, ruleNames, skipBadLines: options.skipBadLines ?? false, report: (d) => skipped.push(d) });
+        } catch (e) {
+          if (!(e instanceof InputError) || !e.diagnostics.some((d) => d.file === options.events)) throw e;
+          report(e.diagnostics);
+          skipHint();
+          throw new InputError([]);
+        }
+        reportSome(skipped);
+        io.err(`${result.read} events${result.skipped ? `, ${result.skipped} bad records skipped` : ''}; ${result.rows.length} rows\n`);
         io.out(formatRows(result.rows as ResultRow[], result.columns, options.format));
         return;
       }
@@ -257,9 +276,11 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
       const problems: Diagnostic[] = [];
       const engines = options.target ? replayEngines().filter((e) => options.target === 'all' || e.target === options.target) : [];
       const run = await runRuleOnExport(catalog, rule, options.events, { now, skipBadLines: options.skipBadLines ?? false, report: (d) => problems.push(d), engines });
-      report(problems.slice(0, 20));
-      if (problems.length > 20) io.err(`… and ${problems.length - 20} more\n`);
-      if (!run.reference) throw new InputError([]);
+      reportSome(problems);
+      if (!run.reference) {
+        skipHint();
+        throw new InputError([]);
+      }
       const unparsed = run.unparsed ? ` (${run.unparsed} lines not parsed: they hold none of the rule's terms)` : '';
       io.err(`${run.read} events read as ${describeShape(run.shape)}${unparsed}${run.skipped ? `, ${run.skipped} bad records skipped` : ''}; ${run.reference.length} rows\n`);
       let rows = run.reference;

@@ -1,7 +1,7 @@
 // `detc run query.spl|query.kql --events export`: a hunt an analyst wrote (or copied from
 // dist/) run on an exported log by our engines, with each language's own semantics.
 import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { error, InputError } from './diagnostics.ts';
+import { error, InputError, type Diagnostic } from './diagnostics.ts';
 import { compileKql, KqlRunError, KqlUnsupportedError } from './kql/engine/index.ts';
 import { analyseKqlApart } from './kql/analysis-apart.ts';
 import { kqlAnalysisCacheDir, readKqlAnalysis, storeKqlAnalysis, storeKqlSnapshot } from './kql/kql-analysis-cache.ts';
@@ -33,12 +33,19 @@ export interface QueryRunOptions {
   readonly heldKeptChars?: number;
   /** The folder of stored KQL analyses (kql-analysis-cache.ts), or false for none; default: by the environment. */
   readonly analysisCache?: string | false;
+  /** Skip a record that cannot be read (reported once, as a warning) instead of failing at it. */
+  readonly skipBadLines?: boolean;
+  /** Where a skipped record is reported (with skipBadLines). */
+  readonly report?: (d: Diagnostic) => void;
 }
 
 export interface QueryRunResult {
   readonly columns: string[];
   readonly rows: Record<string, unknown>[];
+  /** Records read, the skipped ones not counted. */
   readonly read: number;
+  /** Records that could not be read, skipped (skipBadLines). */
+  readonly skipped: number;
 }
 
 const TIME_KEYS = ['_time', 'createdDateTime', 'TimeGenerated', 'Timestamp', 'time', 'timestamp'];
@@ -85,12 +92,29 @@ interface ReadRecord {
   readonly text: string | undefined;
 }
 
-function checked(file: string, { line, record, problem, text }: ExportRecord): ReadRecord {
-  if (problem || record === null || typeof record !== 'object' || Array.isArray(record)) throw badRecord(file, line, problem);
-  return { record: record as Record<string, unknown>, text };
+/**
+ * The record of a line if it is an object; else the run fails at it, or, skipping bad records,
+ * it is reported (once: a line may be read again, by a second pass) and undefined.
+ */
+type RecordCheck = (r: ExportRecord) => ReadRecord | undefined;
+
+/** The check of an export's records, and how many it skipped. */
+function recordCheck(file: string, options: Pick<QueryRunOptions, 'skipBadLines' | 'report'>): { check: RecordCheck; skipped(): number } {
+  const skipped = new Set<number>();
+  const check: RecordCheck = ({ line, record, problem, text }) => {
+    if (!problem && record !== null && typeof record === 'object' && !Array.isArray(record)) return { record: record as Record<string, unknown>, text };
+    if (!options.skipBadLines) throw badRecord(file, line, problem);
+    if (!skipped.has(line)) {
+      skipped.add(line);
+      options.report?.({ ...error({ file, line, col: 1 }, problem ?? NOT_AN_OBJECT), severity: 'warning' });
+    }
+    return undefined;
+  };
+  return { check, skipped: () => skipped.size };
 }
 
-const badRecord = (file: string, line: number, problem = 'each record must be an object') => new InputError([error({ file, line, col: 1 }, problem)]);
+const NOT_AN_OBJECT = 'each record must be an object';
+const badRecord = (file: string, line: number, problem = NOT_AN_OBJECT) => new InputError([error({ file, line, col: 1 }, problem)]);
 
 /**
  * The export's records. A small file, a CSV or a JSON array is read once and held. A large JSON
@@ -132,7 +156,7 @@ interface ExportRecords {
   close(): void;
 }
 
-async function exportRecords(file: string, heldBytes: number, scan: ParallelScanOptions = {}, heldKeptChars = HELD_KEPT_CHARS): Promise<ExportRecords> {
+async function exportRecords(file: string, check: RecordCheck, pastBad: boolean, heldBytes: number, scan: ParallelScanOptions = {}, heldKeptChars = HELD_KEPT_CHARS): Promise<ExportRecords> {
   const latestOf = (records: Iterable<ReadRecord>) => {
     let latest = 0;
     for (const { record } of records) latest = Math.max(latest, timeOf(record) ?? 0);
@@ -140,10 +164,15 @@ async function exportRecords(file: string, heldBytes: number, scan: ParallelScan
   };
   if (statSync(file).size <= heldBytes || !isJsonLines(file)) {
     const held: ReadRecord[] = [];
-    for await (const r of readRecords(file)) held.push(checked(file, r));
+    let read = 0;
+    for await (const r of readRecords(file)) {
+      read++;
+      const record = check(r);
+      if (record) held.push(record);
+    }
     return {
       first: held[0]?.record, latest: () => latestOf(held), startLatest: () => {}, records: () => held,
-      startScan: () => undefined, scannedRecords: () => [], scanGuessingLatest: () => undefined, read: () => held.length, close: () => {},
+      startScan: () => undefined, scannedRecords: () => [], scanGuessingLatest: () => undefined, read: () => read, close: () => {},
     };
   }
   const parallel = scanWorkers(scan) > 1;
@@ -155,7 +184,7 @@ async function exportRecords(file: string, heldBytes: number, scan: ParallelScan
   const startScan = (filter: LineFilter, { withLatest = false } = {}): LineScan | undefined => {
     if (!parallel) return undefined;
     counts = { lines: 0, records: 0 };
-    const lineScan = startLineScan(file, filter, counts, scan, withLatest ? { latestKeys: TIME_KEYS } : {});
+    const lineScan = startLineScan(file, filter, counts, scan, withLatest ? { latestKeys: TIME_KEYS, pastBad } : {});
     started.add(lineScan);
     return lineScan;
   };
@@ -184,10 +213,10 @@ async function exportRecords(file: string, heldBytes: number, scan: ParallelScan
       guess,
       close,
       lines: { [Symbol.iterator]: () => ({ next }) },
-      end(check = true) {
+      end(checkRest = true) {
         try {
           // A line the run did not read (it stopped early) is still reported if it is no record.
-          for (let step = next(); !step.done; step = next()) if (check) checked(file, parsedJsonLine(step.value.line, step.value.text));
+          for (let step = next(); !step.done; step = next()) if (checkRest) check(parsedJsonLine(step.value.line, step.value.text));
           return { latest: lineScan.latest(), held };
         } finally {
           close();
@@ -197,7 +226,10 @@ async function exportRecords(file: string, heldBytes: number, scan: ParallelScan
   };
   function* scannedRecords(lineScan: LineScan): Generator<ReadRecord> {
     try {
-      for (const { line, text } of lineScan.lines) yield checked(file, parsedJsonLine(line, text));
+      for (const { line, text } of lineScan.lines) {
+        const record = check(parsedJsonLine(line, text));
+        if (record) yield record;
+      }
     } finally {
       stop(lineScan);
     }
@@ -208,9 +240,10 @@ async function exportRecords(file: string, heldBytes: number, scan: ParallelScan
     if (lineScan) return yield* scannedRecords(lineScan);
     counts = undefined;
     const keep = filter && lineFilterTest(filter);
-    for (const record of readJsonLines(file, keep && { keep, refused: () => read++ })) {
+    for (const line of readJsonLines(file, keep && { keep, refused: () => read++ })) {
       read++;
-      yield checked(file, record);
+      const record = check(line);
+      if (record) yield record;
     }
   }
   let first: Record<string, unknown> | undefined;
@@ -220,7 +253,7 @@ async function exportRecords(file: string, heldBytes: number, scan: ParallelScan
   }
   const startLatest = () => {
     if (!parallel || latestScan) return;
-    latestScan = startLatestTime(file, TIME_KEYS, scan);
+    latestScan = startLatestTime(file, TIME_KEYS, scan, { pastBad });
     started.add(latestScan);
   };
   const latest = () => {
@@ -278,7 +311,10 @@ const timeOf = (r: Record<string, unknown>): number | undefined => {
 
 export async function runQueryFile(file: string, eventsFile: string, options: QueryRunOptions): Promise<QueryRunResult> {
   const text = readFileSync(file, 'utf8');
-  const records = await exportRecords(eventsFile, options.heldExportBytes ?? HELD_EXPORT_BYTES, options.scan, options.heldKeptChars ?? HELD_KEPT_CHARS);
+  const bad = recordCheck(eventsFile, options);
+  const records = await exportRecords(eventsFile, bad.check, options.skipBadLines ?? false, options.heldExportBytes ?? HELD_EXPORT_BYTES, options.scan, options.heldKeptChars ?? HELD_KEPT_CHARS);
+  /** Records read (not those skipped), and those skipped. */
+  const counts = () => ({ read: records.read() - bad.skipped(), skipped: bad.skipped() });
   const at = (line: number, col: number, message: string) => new InputError([error({ file, line, col }, message)]);
   try {
     if (/\.spl$/i.test(file)) {
@@ -313,12 +349,15 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
       // The search's pre-filter judges a line by its _raw text; a record that carries a _raw of
       // its own is an event as it is (its fields are not read from _raw), and always read.
       const filter = compiled.rawNeeds ? { needs: compiled.rawNeeds, alwaysPass: ['"_raw"'] } : undefined;
-      const scannedEvent = ({ line, text }: ScannedLine) => event(checked(eventsFile, parsedJsonLine(line, text)));
+      const scannedEvent = ({ line, text }: ScannedLine) => {
+        const record = bad.check(parsedJsonLine(line, text));
+        return record && event(record);
+      };
       // Without --now the search ends at the latest record: guessed, and found in the same pass.
       const guessing = options.now === undefined && filter ? records.scanGuessingLatest(filter) : undefined;
       if (guessing) {
         const result = runOnGuess(guessing, (lines, now) => compiled.run(mapped(lines, scannedEvent), { now }), () => records.startScan(filter!)!.lines);
-        return { columns: [...result.columns], rows: result.rows, read: records.read() };
+        return { columns: [...result.columns], rows: result.rows, ...counts() };
       }
       const now = options.now ?? records.latest() + 1000;
       const scanned = filter && records.startScan(filter)?.lines;
@@ -326,7 +365,7 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
       // An array stays an array (searched newest first); a stream streams when the search allows.
       const events = all === undefined ? mapped(scanned!, scannedEvent) : Array.isArray(all) ? all.map(event) : mapped(all, event);
       const result = compiled.run(events, { now });
-      return { columns: [...result.columns], rows: result.rows, read: records.read() };
+      return { columns: [...result.columns], rows: result.rows, ...counts() };
     }
     const table = options.table ?? /^\s*(?:\/\/[^\n]*\n\s*)*([A-Za-z_][A-Za-z0-9_]*)/.exec(text)?.[1];
     if (!table) throw at(1, 1, 'cannot tell which table the query reads: pass --table');
@@ -368,7 +407,7 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
     const compiled = compileKql(text, { [table]: { columns } }, { analysed });
     const prefilter = compiled.rawPrefilter(table);
     const needs = prefilter && rawPrefilterNeeds(prefilter);
-    const rowsOf = (lines: Iterable<ScannedLine>) => mapped(lines, ({ line, text: raw }) => checked(eventsFile, parsedJsonLine(line, raw)).record);
+    const rowsOf = (lines: Iterable<ScannedLine>) => mapped(lines, ({ line, text: raw }) => bad.check(parsedJsonLine(line, raw))?.record);
     // Without --now (and no latest-time pass started while Kusto analysed), the query ends at the
     // latest record: guessed, and found in the same pass as the lines (as for a search above).
     let guessing = earlyGuessing && guessImplied(earlyGuessing.needs, needs ?? undefined) ? earlyGuessing.scan : undefined;
@@ -376,7 +415,7 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
     guessing ??= options.now === undefined && needs ? records.scanGuessingLatest({ needs }) : undefined;
     if (guessing) {
       const result = runOnGuess(guessing, (lines, now) => compiled.run({ [table]: { rows: rowsOf(lines) } }, { now }), () => records.startScan({ needs: needs! })!.lines);
-      return { columns: result.columns.map((c) => c.name), rows: result.rows, read: records.read() };
+      return { columns: result.columns.map((c) => c.name), rows: result.rows, ...counts() };
     }
     const now = options.now ?? records.latest() + 1000;
     let all: Iterable<ReadRecord>;
@@ -386,7 +425,7 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
       all = records.records(needs ? { needs } : undefined);
     }
     const result = compiled.run({ [table]: { rows: Array.isArray(all) ? all.map((r) => r.record) : mapped(all, (r) => r.record) } }, { now });
-    return { columns: result.columns.map((c) => c.name), rows: result.rows, read: records.read() };
+    return { columns: result.columns.map((c) => c.name), rows: result.rows, ...counts() };
   } catch (e) {
     if (e instanceof SplUnsupportedError || e instanceof SplRunError || e instanceof KqlUnsupportedError || e instanceof KqlRunError) {
       // Both engines end their messages with the position: `… at line:col`.
@@ -417,8 +456,12 @@ function runOnGuess<R>(guessing: LatestGuessingScan, run: (lines: Iterable<Scann
   return result.value;
 }
 
-function* mapped<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {
-  for (const item of items) yield f(item);
+/** f of each item, but those it gives undefined for (a record skipped). */
+function* mapped<T, U>(items: Iterable<T>, f: (item: T) => U | undefined): Generator<U> {
+  for (const item of items) {
+    const u = f(item);
+    if (u !== undefined) yield u;
+  }
 }
 
 /** Column types of a table we have no schema for, from the first record. */

@@ -41,7 +41,7 @@ const FIRST_SENT = 4;
  * start); a line longer than a range makes its range longer and the next ones empty.
  *
  * @param {{ task: 'filter' | 'latest', file: string, size: number, rangeBytes: number, ranges: number, index: number, helper: boolean, workers: number,
- *   needs?: string[][], alwaysPass?: string[], latestKeys?: string[], timeKeys?: string[], pieceBytes?: number,
+ *   needs?: string[][], alwaysPass?: string[], latestKeys?: string[], timeKeys?: string[], pastBad?: boolean, pieceBytes?: number,
  *   port: import('node:worker_threads').MessagePort, signal: SharedArrayBuffer, lookahead: number, pendingChars: number }} data
  */
 function run(data) {
@@ -49,7 +49,7 @@ function run(data) {
   const shared = new Int32Array(signal);
   const sent = FIRST_SENT + index;
   const owners = FIRST_SENT + workers;
-  const scan = data.task === 'latest' ? latestScanner(data.timeKeys ?? []) : filterScanner(data.needs ?? [], data.alwaysPass ?? [], data.latestKeys);
+  const scan = data.task === 'latest' ? latestScanner(data.timeKeys ?? [], data.pastBad ?? false) : filterScanner(data.needs ?? [], data.alwaysPass ?? [], data.latestKeys, data.pastBad ?? false);
   const pieceBytes = data.pieceBytes ?? PIECE_BYTES;
   const fd = openSync(file, 'r');
   try {
@@ -344,9 +344,10 @@ function lineTimeReader(timeKeys) {
 
 /**
  * Task `latest`: (range bytes, whether the range starts the file) → { lines, records, latest, bad? },
- * each line's time read by lineTimeReader; the scan stops at a line that is not a JSON object.
+ * each line's time read by lineTimeReader; the scan stops at a line that is not a JSON object,
+ * unless `pastBad` (the run skips such records): then the line has no time.
  */
-function latestScanner(timeKeys) {
+function latestScanner(timeKeys, pastBad) {
   const lineTimes = lineTimeReader(timeKeys);
   const scanPiece = (bytes, startsFile) => {
     const text = bytes.latin1Slice(0, bytes.length);
@@ -365,7 +366,10 @@ function latestScanner(timeKeys) {
       lineStart = newline + 1;
       if (t === BLANK) continue;
       records++;
-      if (t === BAD) return { lines, records, latest, bad: { at: lines, text: bytes.toString('utf8', from, lineEnd) } };
+      if (t === BAD) {
+        if (pastBad) continue;
+        return { lines, records, latest, bad: { at: lines, text: bytes.toString('utf8', from, lineEnd) } };
+      }
       if (t !== undefined && t > latest) latest = t;
     }
     return { lines, records, latest };
@@ -389,9 +393,10 @@ function latestScanner(timeKeys) {
  * Task `filter`: (range bytes, whether the range starts the file) → { lines, records, kept, at }.
  * With `latestKeys`, also task `latest`'s answer for every line of the range, read from the same
  * text (one pass instead of two): `latest`; a line task `latest` finds bad is kept (the reader
- * reports it), and the range's lines after it are not read for their time.
+ * reports it), and the range's lines after it are not read for their time (unless `pastBad`: the
+ * run skips such records, and every line's time counts).
  */
-function filterScanner(needs, alwaysPass, latestKeys) {
+function filterScanner(needs, alwaysPass, latestKeys, pastBad) {
   // Candidates are found on the bytes read as Latin-1 (one character a byte, no decoding): an
   // ASCII value the decoded line holds is there too. A regex finds the first group's values; the
   // text that exempts a line is rare, and found by indexOf (much faster than one more
@@ -403,7 +408,7 @@ function filterScanner(needs, alwaysPass, latestKeys) {
   const groups = needs.map((any) => new RegExp(any.map(escapeRegex).join('|'), 'i'));
   const keeps = (text) => exempt.test(text) || groups.every((re) => re.test(text));
   const lineTimes = latestKeys ? lineTimeReader(latestKeys) : undefined;
-  return (bytes, startsFile, pieceBytes) => scanRange(bytes, startsFile, pieceBytes, candidate, special, keeps, lineTimes);
+  return (bytes, startsFile, pieceBytes) => scanRange(bytes, startsFile, pieceBytes, candidate, special, keeps, lineTimes, pastBad);
 }
 
 /** Where the next of `texts` occurs in `text` from `from` on (Infinity: nowhere). */
@@ -416,8 +421,8 @@ function nextOf(text, texts, from) {
   return next;
 }
 
-function scanRange(bytes, startsFile, pieceBytes, candidate, special, keeps, lineTimes) {
-  const result = { lines: 0, records: 0, kept: [], at: [], latest: 0, lineTimes };
+function scanRange(bytes, startsFile, pieceBytes, candidate, special, keeps, lineTimes, pastBad) {
+  const result = { lines: 0, records: 0, kept: [], at: [], latest: 0, lineTimes, pastBad };
   for (const [from, to] of piecesOf(bytes, pieceBytes)) scanPiece(bytes.subarray(from, to), startsFile && from === 0, candidate, special, keeps, result);
   return { lines: result.lines, records: result.records, kept: result.kept, at: Int32Array.from(result.at), ...(lineTimes ? { latest: result.latest } : {}) };
 }
@@ -426,7 +431,7 @@ function scanRange(bytes, startsFile, pieceBytes, candidate, special, keeps, lin
  * Adds a piece's lines, records and kept lines (numbered on from `result.lines`) to `result`;
  * with `result.lineTimes` (task latest's reader of line times), the latest time of its lines too:
  * a line that reader finds to be no JSON object is kept, and the lines after it are not read
- * for their times (the reader stops at that line).
+ * for their times (the reader stops at that line) unless `result.pastBad`.
  */
 function scanPiece(bytes, startsFile, candidate, special, keeps, result) {
   const text = bytes.latin1Slice(0, bytes.length);
@@ -468,7 +473,7 @@ function scanPiece(bytes, startsFile, candidate, special, keeps, result) {
       const t = timeOfLine(bytes, lineStart, lineEnd, newline);
       if (t === BAD) {
         if (at[at.length - 1] !== lines) (kept.push(bytes.toString('utf8', lineStart, lineEnd)), at.push(lines));
-        timeOfLine = result.lineTimes = undefined;
+        if (!result.pastBad) timeOfLine = result.lineTimes = undefined;
       } else if (typeof t === 'number' && t > latest) latest = t;
     }
     lineStart = newline + 1;

@@ -72,6 +72,8 @@ export interface ScanReading {
    * pass (LineScan.latest); a line that pass would stop at is kept, for the reader to report.
    */
   readonly latestKeys?: readonly string[];
+  /** With `latestKeys`: read the times of the lines after one that is no JSON object too (the run skips such records). */
+  readonly pastBad?: boolean;
 }
 
 /** A scan whose workers are running: its lines are read once, in file order; close() stops it unread. */
@@ -93,8 +95,8 @@ export interface LineScan {
  * workers for each kept line's time, or the file's latest time, too.
  */
 export function startLineScan(file: string, filter: LineFilter, counts: ScanCounts, options: ParallelScanOptions = {}, reading: ScanReading = {}): LineScan {
-  const { latestKeys } = reading;
-  const ranges = startRanges<FilterResult>(file, { task: 'filter', needs: filter.needs, alwaysPass: filter.alwaysPass ?? [], ...(latestKeys ? { latestKeys } : {}) }, options);
+  const { latestKeys, pastBad = false } = reading;
+  const ranges = startRanges<FilterResult>(file, { task: 'filter', needs: filter.needs, alwaysPass: filter.alwaysPass ?? [], ...(latestKeys ? { latestKeys, pastBad } : {}) }, options);
   let latest = 0;
   let ended = false;
   function* lines(): Generator<ScannedLine> {
@@ -143,10 +145,11 @@ export interface LatestTimeScan {
  * Starts the pass that finds the latest time (epoch milliseconds, 0 without times) of the records
  * of a JSON Lines file, each record's time being its first key of `timeKeys` holding a number
  * (epoch milliseconds; seconds for `_time`) or a date text (Date.parse): every line read, on
- * every core, while the caller goes on. Stops at the first line that is not a JSON object.
+ * every core, while the caller goes on. Stops at the first line that is not a JSON object, unless
+ * `pastBad` (the run skips such records: the line has no time).
  */
-export function startLatestTime(file: string, timeKeys: readonly string[], options: ParallelScanOptions = {}): LatestTimeScan {
-  const ranges = startRanges<LatestResult>(file, { task: 'latest', timeKeys }, options);
+export function startLatestTime(file: string, timeKeys: readonly string[], options: ParallelScanOptions = {}, { pastBad = false } = {}): LatestTimeScan {
+  const ranges = startRanges<LatestResult>(file, { task: 'latest', timeKeys, pastBad }, options);
   let found: LatestTime | undefined;
   return {
     result() {
@@ -171,13 +174,15 @@ export function startLatestTime(file: string, timeKeys: readonly string[], optio
 }
 
 /** startLatestTime, waited for. */
-export function latestTimeInParallel(file: string, timeKeys: readonly string[], options: ParallelScanOptions = {}): LatestTime {
-  return startLatestTime(file, timeKeys, options).result();
+export function latestTimeInParallel(file: string, timeKeys: readonly string[], options: ParallelScanOptions = {}, reading: { pastBad?: boolean } = {}): LatestTime {
+  return startLatestTime(file, timeKeys, options, reading).result();
 }
 
 interface FilterResult { readonly lines: number; readonly records: number; readonly kept: string[]; readonly at: Int32Array; readonly chars: number; readonly latest?: number }
 interface LatestResult { readonly lines: number; readonly records: number; readonly latest: number; readonly bad?: { readonly at: number; readonly text: string } }
-type Task = { readonly task: 'filter'; readonly needs: LineFilter['needs']; readonly alwaysPass: readonly string[]; readonly latestKeys?: readonly string[] } | { readonly task: 'latest'; readonly timeKeys: readonly string[] };
+type Task =
+  | { readonly task: 'filter'; readonly needs: LineFilter['needs']; readonly alwaysPass: readonly string[]; readonly latestKeys?: readonly string[]; readonly pastBad?: boolean }
+  | { readonly task: 'latest'; readonly timeKeys: readonly string[]; readonly pastBad: boolean };
 
 // The shared counters (line-scan-worker.mjs says the same): ranges the reader has taken,
 // characters of kept lines sent and not yet taken, the next range no worker has claimed, whether

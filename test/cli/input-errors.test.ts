@@ -229,7 +229,7 @@ describe('usage', () => {
     const root = makeWorkspace({ 'q.kql': 'T | summarize n = count()', 'rows.csv': 'App,N\nimap4,1\nimap4,2,extra\npop3\n' }, { withContent: true });
     const r = await runCli(root, 'run', join(root, 'q.kql'), '--events', join(root, 'rows.csv'), '--table', 'T');
     expect(r.code).toBe(2);
-    expect(r.err).toBe(`${join(root, 'rows.csv')}:3:1: 3 fields where the header has 2\n`);
+    expect(r.err).toBe(`${join(root, 'rows.csv')}:3:1: 3 fields where the header has 2\n(--skip-bad-lines skips, and counts, the records that cannot be read)\n`);
     const skipped = await runCli(root, 'run', 'pop-imap-password-spray', '--events', join(root, 'rows.csv'), '--skip-bad-lines');
     expect(skipped.err).toMatch(/rows\.csv:3:1: warning: 3 fields where the header has 2\n.*rows\.csv:4:1: warning: 1 field where the header has 2\n/s);
   });
@@ -266,10 +266,23 @@ describe('usage', () => {
     expect(await runCli(root, 'run', 'pop-imap-password-spray', '--events', events)).toEqual({ code: 2, out: '', err: message });
   });
 
-  it('run refuses --skip-bad-lines for a query file, which it would not honour', async () => {
-    const root = makeWorkspace({ 'q.kql': 'T | take 1', 'rows.jsonl': '{"App":"a"}\nnot json\n' });
-    const r = await runCli(root, 'run', join(root, 'q.kql'), '--events', join(root, 'rows.jsonl'), '--table', 'T', '--skip-bad-lines');
-    expect(r).toEqual({ code: 2, out: '', err: 'detc: --skip-bad-lines applies to rules: a .spl or .kql file stops at the first record it cannot read\n' });
+  it('run on a query file stops at a bad record, naming it and --skip-bad-lines, which skips, reports and counts each once', async () => {
+    const rows = ['{"App":"a","TimeGenerated":"2026-07-01T10:00:00Z"}', 'not json', '[1]', '{"App":"b","TimeGenerated":"2026-07-01T10:05:00Z"}', '{"App": oops}'];
+    const root = makeWorkspace({ 'q.kql': 'T | summarize n = count() by App', 'q.spl': 'index=* | stats count by App', 'rows.jsonl': `${rows.join('\n')}\n` });
+    const events = join(root, 'rows.jsonl');
+    expect(await runCli(root, 'run', join(root, 'q.kql'), '--events', events, '--table', 'T')).toEqual({ code: 2, out: '', err: `${events}:2:1: not JSON: Unexpected token 'o', "not json" is not valid JSON\n(--skip-bad-lines skips, and counts, the records that cannot be read)\n` });
+    // Without --now a run reads the export twice (its latest time, then its rows): each bad line is said once.
+    for (const [query, extra] of [['q.kql', ['--table', 'T']], ['q.spl', []]] as const) {
+      for (const now of [[], ['--now', '2026-07-01T11:00:00Z']]) {
+        const r = await runCli(root, 'run', join(root, query), '--events', events, ...extra, ...now, '--skip-bad-lines', '--format', 'json');
+        expect(r.code, `${query} ${now.join(' ')}`).toBe(0);
+        expect(r.err).toBe(
+          `${events}:2:1: warning: not JSON: Unexpected token 'o', "not json" is not valid JSON\n${events}:3:1: warning: each record must be an object\n` +
+            `${events}:5:1: warning: not JSON: Unexpected token 'o', "{"App": oops}" is not valid JSON\n2 events, 3 bad records skipped; 2 rows\n`,
+        );
+        expect((JSON.parse(r.out) as { App: string }[]).map((row) => row.App).sort()).toEqual(['a', 'b']);
+      }
+    }
   });
 
   it('run refuses a folder given as the export or the query, naming it', async () => {

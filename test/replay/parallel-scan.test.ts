@@ -198,6 +198,14 @@ describe('latestTimeInParallel', () => {
     for (const pieceBytes of [1, 30]) expect(latestTimeInParallel(path, keys, { workers: 2, rangeBytes: 1 << 20, pieceBytes })).toEqual({ bad: { line: 13, text: '[1]' } });
   });
 
+  it('reads past lines that are not JSON objects when the run skips them (pastBad): they have no time', () => {
+    const later = JSON.stringify({ createdDateTime: '2026-07-01T13:00:00Z' });
+    const path = file([...lines, '[1]', 'oops', later, ...lines].join('\n'));
+    for (const rangeBytes of [1, 30, 1 << 20]) {
+      expect(latestTimeInParallel(path, keys, { workers: 2, rangeBytes }, { pastBad: true })).toEqual({ latest: Date.parse('2026-07-01T13:00:00Z'), records: 13 });
+    }
+  });
+
   it('reads each record as a parse would, however its time is written', () => {
     // The workers read most times from the text without parsing: every case must agree with a parse.
     const timeOf = parsedTime(keys);

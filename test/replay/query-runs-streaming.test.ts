@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../generators/catalog.ts';
-import { InputError } from '../../generators/diagnostics.ts';
+import { InputError, type Diagnostic } from '../../generators/diagnostics.ts';
 import { projectPath } from '../../generators/paths.ts';
 import { runQueryFile, type QueryRunOptions } from '../../generators/query-runs.ts';
 import { materialize } from '../../generators/replay/materialize.ts';
@@ -151,6 +151,33 @@ describe('runQueryFile on a streamed export', () => {
         expect(want.rows).toEqual([{ count: 1 }]);
         await expect(runQueryFile(file, events, { ...held, now: Date.parse(JSON.parse(many.at(-1)!).timestamp as string) + 1000 })).rejects.toThrow(/Boolean/);
         expect(await runQueryFile(file, events, parallel)).toEqual(want);
+      });
+
+      it('--skip-bad-lines: the rows of the export without its bad lines, each reported once, whether the lines are held, streamed or scanned', async () => {
+        // Bad lines just before the latest record: a pass that stopped at one, or stopped reading
+        // times there, would miss the latest time (and give another window's rows).
+        const bad = ['a line of text', '[1, 2]', '{"client_app": "IMAP4", "oops"'];
+        const half = many.length / 2;
+        const events = query('unsorted-bad.jsonl', [...many.slice(0, half), ...bad, latestInTheMiddle, ...many.slice(half)].join('\n'));
+        const configurations: [string, QueryRunOptions][] = [['held', held], ['streamed', streamed], ['scanned', parallel], ['scanned, none held', { ...parallel, heldKeptChars: 0 }]];
+        // And a query with no pre-filter (an `or`), whose latest time is a pass of its own.
+        const unfiltered = query('late-any.kql', 'T | where todatetime(timestamp) > ago(30d) and (client_app in~ ("IMAP4", "POP3") or user == "x") | summarize n = count() by src_ip | order by src_ip asc');
+        for (const file of [...runs, unfiltered]) {
+          for (const now of [undefined, Date.parse('2026-08-01T00:00:00Z') + 1000]) {
+            const want = await runQueryFile(file, unsorted, { ...held, table: 'T', now });
+            expect(want.rows.length).toBeGreaterThan(0);
+            for (const [name, options] of configurations) {
+              const analysisCache = mkdtempSync(join(tmpdir(), 'detc-kql-analyses-'));
+              for (const run of ['cold', 'warm']) {
+                const reported: Diagnostic[] = [];
+                const got = await runQueryFile(file, events, { ...options, table: 'T', now, analysisCache, skipBadLines: true, report: (d) => reported.push(d) });
+                const label = `${file} ${name} ${run} now=${now}`;
+                expect(got, label).toEqual({ ...want, skipped: 3 });
+                expect(reported.map((d) => [d.line, d.severity]), label).toEqual([[half + 1, 'warning'], [half + 2, 'warning'], [half + 3, 'warning']]);
+              }
+            }
+          }
+        }
       });
 
       it('names a bad line the run did not read (it stopped early, on a right guess)', async () => {
