@@ -262,7 +262,9 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
           throw new InputError([]);
         }
         reportSome(skipped);
-        io.err(`${result.read} events${result.skipped ? `, ${result.skipped} bad records skipped` : ''}; ${result.rows.length} rows\n`);
+        // Without --now the query's relative times (ago(1h), earliest=-1h) count back from the latest record: say from when.
+        const at = options.now ? '' : `; it ran at ${isoTime(result.now)}, one second after the latest record (--now sets it)`;
+        io.err(`${result.read} events${result.skipped ? `, ${result.skipped} bad records skipped` : ''}; ${result.rows.length} rows${at}\n`);
         io.out(formatRows(result.rows as ResultRow[], result.columns, options.format));
         return;
       }
@@ -282,7 +284,9 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
         throw new InputError([]);
       }
       const unparsed = run.unparsed ? ` (${run.unparsed} lines not parsed: they hold none of the rule's terms)` : '';
-      io.err(`${run.read} events read as ${describeShape(run.shape)}${unparsed}${run.skipped ? `, ${run.skipped} bad records skipped` : ''}; ${run.reference.length} rows\n`);
+      // The lookback window the rows come from: on an export of days, a 1-hour hunt sees its last hour only.
+      const window = `${isoTime(run.now - rule.query.lookback * 1000)} – ${isoTime(run.now)}${options.now ? '' : ', ending one second after the latest event (--now sets the end)'}`;
+      io.err(`${run.read} events read as ${describeShape(run.shape)}${unparsed}${run.skipped ? `, ${run.skipped} bad records skipped` : ''}; ${run.reference.length} rows in the window ${window}\n`);
       let rows = run.reference;
       for (const target of run.targets) {
         io.err(`${target.target}: ${target.rows.length} rows, ${target.disagreement ? `DISAGREES with the reference: ${target.disagreement}` : 'same rows as the reference'}\n`);
@@ -405,6 +409,9 @@ function stageBuild(catalog: Catalog, cache: RuleCheckCache | undefined, mode: '
   }
   return { files: files.size, staged: writer.stageDist({ distDir: join(catalog.root, 'dist'), files, mode }) };
 }
+
+/** An ISO 8601 UTC time, without milliseconds when there are none. */
+const isoTime = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 /**
  * A spreadsheet opening a CSV runs a cell that starts with =, +, -, @ (or a tab, CR or NUL) as a

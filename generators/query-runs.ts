@@ -44,6 +44,8 @@ export interface QueryRunResult {
   readonly rows: Record<string, unknown>[];
   /** Records read, the skipped ones not counted. */
   readonly read: number;
+  /** Epoch milliseconds the query ran at: --now, else one second after the latest record. */
+  readonly now: number;
   /** Records that could not be read, skipped (skipBadLines). */
   readonly skipped: number;
 }
@@ -356,8 +358,8 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
       // Without --now the search ends at the latest record: guessed, and found in the same pass.
       const guessing = options.now === undefined && filter ? records.scanGuessingLatest(filter) : undefined;
       if (guessing) {
-        const result = runOnGuess(guessing, (lines, now) => compiled.run(mapped(lines, scannedEvent), { now }), () => records.startScan(filter!)!.lines);
-        return { columns: [...result.columns], rows: result.rows, ...counts() };
+        const { result, now } = runOnGuess(guessing, (lines, at) => compiled.run(mapped(lines, scannedEvent), { now: at }), () => records.startScan(filter!)!.lines);
+        return { columns: [...result.columns], rows: result.rows, now, ...counts() };
       }
       const now = options.now ?? records.latest() + 1000;
       const scanned = filter && records.startScan(filter)?.lines;
@@ -365,7 +367,7 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
       // An array stays an array (searched newest first); a stream streams when the search allows.
       const events = all === undefined ? mapped(scanned!, scannedEvent) : Array.isArray(all) ? all.map(event) : mapped(all, event);
       const result = compiled.run(events, { now });
-      return { columns: [...result.columns], rows: result.rows, ...counts() };
+      return { columns: [...result.columns], rows: result.rows, now, ...counts() };
     }
     const table = options.table ?? /^\s*(?:\/\/[^\n]*\n\s*)*([A-Za-z_][A-Za-z0-9_]*)/.exec(text)?.[1];
     if (!table) throw at(1, 1, 'cannot tell which table the query reads: pass --table');
@@ -414,8 +416,8 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
     if (!guessing) earlyGuessing?.scan.close();
     guessing ??= options.now === undefined && needs ? records.scanGuessingLatest({ needs }) : undefined;
     if (guessing) {
-      const result = runOnGuess(guessing, (lines, now) => compiled.run({ [table]: { rows: rowsOf(lines) } }, { now }), () => records.startScan({ needs: needs! })!.lines);
-      return { columns: result.columns.map((c) => c.name), rows: result.rows, ...counts() };
+      const { result, now } = runOnGuess(guessing, (lines, at) => compiled.run({ [table]: { rows: rowsOf(lines) } }, { now: at }), () => records.startScan({ needs: needs! })!.lines);
+      return { columns: result.columns.map((c) => c.name), rows: result.rows, now, ...counts() };
     }
     const now = options.now ?? records.latest() + 1000;
     let all: Iterable<ReadRecord>;
@@ -425,7 +427,7 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
       all = records.records(needs ? { needs } : undefined);
     }
     const result = compiled.run({ [table]: { rows: Array.isArray(all) ? all.map((r) => r.record) : mapped(all, (r) => r.record) } }, { now });
-    return { columns: result.columns.map((c) => c.name), rows: result.rows, ...counts() };
+    return { columns: result.columns.map((c) => c.name), rows: result.rows, now, ...counts() };
   } catch (e) {
     if (e instanceof SplUnsupportedError || e instanceof SplRunError || e instanceof KqlUnsupportedError || e instanceof KqlRunError) {
       // Both engines end their messages with the position: `… at line:col`.
@@ -443,7 +445,7 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
  * the guess was wrong: on the lines held, or on `again` (a second scan). A run that failed on the
  * guess fails only if the guess was right (on the wrong window, rows of another hour may fail it).
  */
-function runOnGuess<R>(guessing: LatestGuessingScan, run: (lines: Iterable<ScannedLine>, now: number) => R, again: () => Iterable<ScannedLine>): R {
+function runOnGuess<R>(guessing: LatestGuessingScan, run: (lines: Iterable<ScannedLine>, now: number) => R, again: () => Iterable<ScannedLine>): { result: R; now: number } {
   let result: { value: R } | { failure: unknown };
   try {
     result = { value: run(guessing.lines, guessing.guess + 1000) };
@@ -451,9 +453,10 @@ function runOnGuess<R>(guessing: LatestGuessingScan, run: (lines: Iterable<Scann
     result = { failure: e };
   }
   const { latest, held } = guessing.end('value' in result);
-  if (latest !== guessing.guess) return run(held ?? again(), latest + 1000);
+  const now = latest + 1000;
+  if (latest !== guessing.guess) return { result: run(held ?? again(), now), now };
   if ('failure' in result) throw result.failure;
-  return result.value;
+  return { result: result.value, now };
 }
 
 /** f of each item, but those it gives undefined for (a record skipped). */

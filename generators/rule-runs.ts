@@ -36,6 +36,8 @@ export interface RuleRunResult {
   readonly reference: ResultRow[] | undefined;
   readonly targets: TargetRun[];
   readonly shape: ExportShape;
+  /** Epoch milliseconds the hunt ran at (its lookback window ends there): --now, else one second after the latest event. */
+  readonly now: number;
   /** Events read (bad records not counted), and of them lines not parsed (they hold none of the rule's terms). */
   readonly read: number;
   readonly unparsed: number;
@@ -56,9 +58,9 @@ export async function runRuleOnExport(catalog: Pick<Catalog, 'logsources' | 'rul
     ...(needs.length ? { lineFilter: { needs } } : {}),
     ...(options.scan ? { scan: options.scan } : {}),
   }, (event) => window.add(event, !selects || selects(event)));
-  const result = { shape: read.shape, read: read.events, unparsed: read.unparsed, skipped: read.skipped };
-  if (read.failed) return { ...result, reference: undefined, targets: [] };
   const now = window.now();
+  const result = { shape: read.shape, now, read: read.events, unparsed: read.unparsed, skipped: read.skipped };
+  if (read.failed) return { ...result, reference: undefined, targets: [] };
   const events = window.events();
   const reference = evaluateQuery(query, events, now);
   const macros = options.engines.length ? replayMacros(catalog) : new Map<string, string>();

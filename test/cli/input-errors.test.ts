@@ -278,7 +278,8 @@ describe('usage', () => {
         expect(r.code, `${query} ${now.join(' ')}`).toBe(0);
         expect(r.err).toBe(
           `${events}:2:1: warning: not JSON: Unexpected token 'o', "not json" is not valid JSON\n${events}:3:1: warning: each record must be an object\n` +
-            `${events}:5:1: warning: not JSON: Unexpected token 'o', "{"App": oops}" is not valid JSON\n2 events, 3 bad records skipped; 2 rows\n`,
+            `${events}:5:1: warning: not JSON: Unexpected token 'o', "{"App": oops}" is not valid JSON\n2 events, 3 bad records skipped; 2 rows` +
+            `${now.length ? '' : '; it ran at 2026-07-01T10:05:01Z, one second after the latest record (--now sets it)'}\n`,
         );
         expect((JSON.parse(r.out) as { App: string }[]).map((row) => row.App).sort()).toEqual(['a', 'b']);
       }

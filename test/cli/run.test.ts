@@ -51,6 +51,17 @@ describe('detc run', () => {
     expect(r.rows).toEqual(expected);
   });
 
+  it('says which window the rows come from: ending at --now, or one second after the latest event', async () => {
+    const file = join(dir, 'window.jsonl');
+    writeFileSync(file, materialize(test.events, rule.query.logsource, 'splunk').rows.map((r) => r._raw).join('\n'));
+    const latest = Math.max(...test.events.map((e) => e.timestamp as number));
+    const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+    const given = await run(file);
+    expect(given.err).toContain(`; 1 rows in the window ${iso(test.now - rule.query.lookback * 1000)} – ${iso(test.now)}\n`);
+    const found = await runCli(projectPath(), 'run', 'pop-imap-password-spray', '--events', file, '--format', 'json');
+    expect(found.err).toContain(`rows in the window ${iso(latest + 1000 - rule.query.lookback * 1000)} – ${iso(latest + 1000)}, ending one second after the latest event (--now sets the end)\n`);
+  });
+
   it('a bad line is reported with its line number (exit 2); --skip-bad-lines skips and counts it', async () => {
     const file = join(dir, 'broken.jsonl');
     const lines = materialize(test.events, rule.query.logsource, 'splunk').rows.map((r) => r._raw as string);
