@@ -200,7 +200,7 @@ describe('runQueryFile on a streamed export', () => {
       const want = await runQueryFile(file, events, held);
       expect(want.rows).toMatchObject([{ count: 150, latest: Date.parse('2026-07-01T10:59:00Z') / 1000, big: '12345678901234567890' }]);
       expect(want.rows[0]!.n).toContain('3.0');
-      for (const now of [undefined, Date.parse('2026-07-02T00:00:00Z')]) expect(await runQueryFile(file, events, { ...parallel, now })).toEqual(want);
+      for (const now of [undefined, Date.parse('2026-07-02T00:00:00Z')]) expect(await runQueryFile(file, events, { ...parallel, now })).toEqual(await runQueryFile(file, events, { ...held, now }));
     });
 
     it('counts every record read, kept or not', async () => {
