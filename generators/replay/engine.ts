@@ -19,4 +19,6 @@ export interface ReplayContext {
 export interface ReplayEngine {
   readonly target: TargetName;
   run(query: RenderedQuery, table: NativeRows, context: ReplayContext): EngineResult;
+  /** The columns of `table` the query's run looks up in a row (undefined: any): the rows given need no others. */
+  inputColumns?(query: RenderedQuery, table: Omit<NativeRows, 'rows'>): ReadonlySet<string> | undefined;
 }

@@ -6,6 +6,7 @@ import type { RenderedQuery } from '../targets/rendered.ts';
 import type { TargetName } from '../logsources/types.ts';
 import { compileSpl, type CompiledSpl } from '../spl/engine/index.ts';
 import type { ReplayEngine } from './engine.ts';
+import type { NativeRows } from './materialize.ts';
 
 /**
  * Kusto's analysis of a generated KQL query against the one table it reads, made once per
@@ -44,18 +45,22 @@ const splunk = (): ReplayEngine => {
  */
 const kql = (target: Exclude<TargetName, 'splunk'>): ReplayEngine => {
   const compiled = new WeakMap<RenderedQuery, CompiledKql>();
+  const programOf = (query: RenderedQuery, table: Omit<NativeRows, 'rows'>): CompiledKql => {
+    let program = compiled.get(query);
+    if (!program) {
+      const shared = analyses.get(query);
+      const same = shared?.tables.length === 1 && shared.tables[0]!.name === table.name && sameColumns(shared.tables[0]!.columns, table.columns);
+      compiled.set(query, (program = compileKql(query.text, { [table.name]: { columns: table.columns } }, same ? { analysed: shared.tree } : {})));
+    }
+    return program;
+  };
   return {
     target,
     run: (query, table, context) => {
-      let program = compiled.get(query);
-      if (!program) {
-        const shared = analyses.get(query);
-        const same = shared?.tables.length === 1 && shared.tables[0]!.name === table.name && sameColumns(shared.tables[0]!.columns, table.columns);
-        compiled.set(query, (program = compileKql(query.text, { [table.name]: { columns: table.columns } }, same ? { analysed: shared.tree } : {})));
-      }
-      const result = program.run({ [table.name]: { rows: table.rows } }, { now: context.now });
+      const result = programOf(query, table).run({ [table.name]: { rows: table.rows } }, { now: context.now });
       return { rows: result.rows, estimated: result.estimated };
     },
+    inputColumns: (query, table) => programOf(query, table).inputColumns(table.name),
   };
 };
 

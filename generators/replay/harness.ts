@@ -12,7 +12,7 @@ import { tuningMacro, TUNING_MACRO_DEFAULT } from '../targets/spl.ts';
 import { toCanonicalRows } from './canonical-rows.ts';
 import type { ReplayEngine } from './engine.ts';
 import { checkExpectations, valuesEqual } from './expectations.ts';
-import { materializeLazily } from './materialize.ts';
+import { materializeLazily, nativeTableOf } from './materialize.ts';
 import type { CanonicalEvent } from '../rules/fixtures.ts';
 
 export type ReplayTarget = 'reference' | TargetName;
@@ -98,8 +98,10 @@ function replayOn(engine: ReplayEngine, rule: CompiledRule, test: RuleTest, refe
  * target, with its rows mapped back to canonical columns (and which columns it estimates).
  */
 export function runGeneratedQuery(engine: ReplayEngine, rule: Pick<CompiledRule, 'query'>, events: Iterable<CanonicalEvent>, now: number, macros: ReadonlyMap<string, string>, profile?: string, rendered: RenderedQuery = render(rule.query, engine.target, profile)): { rows: ResultRow[]; estimated: ReadonlySet<string> } {
-  // Native rows are made as the engine reads them: `detc run` may give a window of millions.
-  const table = materializeLazily(events, rule.query.logsource, engine.target, profile);
+  // Native rows are made as the engine reads them (`detc run` may give a window of millions), of
+  // the columns it reads only (a KQL query reads a few of a table's hundred).
+  const columns = engine.inputColumns?.(rendered, nativeTableOf(rule.query.logsource, engine.target, profile));
+  const table = materializeLazily(events, rule.query.logsource, engine.target, profile, columns);
   const result = engine.run(rendered, table, { now, macros });
   const estimated = (result.estimated ?? []).map((native) => rendered.columns.find((c) => c.native === native)?.name ?? native);
   return { rows: toCanonicalRows(result.rows, rendered, rule.query.columns), estimated: new Set(estimated) };

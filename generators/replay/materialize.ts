@@ -30,11 +30,19 @@ export function materialize(events: readonly CanonicalEvent[], source: LogSource
 
 /**
  * materialize, but each native row made only as the engine reads it, so that a large run never
- * holds the native rows of every event (each read of `rows` makes them anew).
+ * holds the native rows of every event (each read of `rows` makes them anew). Given `columns` (a
+ * KQL table's columns the query reads: ReplayEngine.inputColumns), a row holds only those: the
+ * engine never looks at the others, and a SigninLogs row has a hundred.
  */
-export function materializeLazily(events: Iterable<CanonicalEvent>, source: LogSource, target: TargetName, profileName?: string): NativeRows {
-  const { table, row } = nativeMapping(source, target, profileName);
-  return { ...table, rows: { *[Symbol.iterator]() { for (const e of events) yield row(e); } } };
+export function materializeLazily(events: Iterable<CanonicalEvent>, source: LogSource, target: TargetName, profileName?: string, columns?: ReadonlySet<string>): NativeRows {
+  const mapping = nativeMapping(source, target, profileName);
+  const row = columns && target !== 'splunk' ? mapping.rowWith(columns) : mapping.row;
+  return { ...mapping.table, rows: { *[Symbol.iterator]() { for (const e of events) yield row(e); } } };
+}
+
+/** The name and columns of the native table of a log source's profile for a target. */
+export function nativeTableOf(source: LogSource, target: TargetName, profileName?: string): Omit<NativeRows, 'rows'> {
+  return nativeMapping(source, target, profileName).table;
 }
 
 /**
@@ -46,9 +54,16 @@ function nativeMapping(source: LogSource, target: TargetName, profileName?: stri
   let mapping = mappings.get(profile);
   if (!mapping) {
     const columns = Object.freeze([...profile.columns].map(([name, type]) => Object.freeze({ name, type })));
+    // A KQL row of some columns only, made once for each set of them (a compiled query's).
+    const subsets = new WeakMap<ReadonlySet<string>, (event: CanonicalEvent) => NativeRow>();
     mapping = {
       table: { name: target === 'splunk' ? profile.sourcetype ?? source.name : profile.table!, columns },
       row: target === 'splunk' ? (e: CanonicalEvent) => splunkEvent(e, source, profile) : kqlRowMaker(source, profile),
+      rowWith: (only) => {
+        let row = subsets.get(only);
+        if (!row) subsets.set(only, (row = kqlRowMaker(source, profile, only)));
+        return row;
+      },
     };
     mappings.set(profile, mapping);
   }
@@ -57,6 +72,8 @@ function nativeMapping(source: LogSource, target: TargetName, profileName?: stri
 interface NativeMapping {
   readonly table: Omit<NativeRows, 'rows'>;
   readonly row: (event: CanonicalEvent) => NativeRow;
+  /** A KQL row maker that writes the columns in `only` and no other. */
+  readonly rowWith: (only: ReadonlySet<string>) => (event: CanonicalEvent) => NativeRow;
 }
 const mappings = new WeakMap<LogSourceProfile, NativeMapping>();
 
@@ -98,21 +115,25 @@ function setPath(target: NativeObject, path: string | readonly string[], value: 
   else node[last] = value;
 }
 
-/** A KQL profile's row maker, compiled once: a large run makes millions of rows with the same columns. */
-function kqlRowMaker(source: LogSource, profile: LogSourceProfile): (event: CanonicalEvent) => NativeRow {
-  // Every column present, as Kusto has it: a missing string is empty (Kusto has no null string).
+/**
+ * A KQL profile's row maker, compiled once: a large run makes millions of rows with the same
+ * columns. Every column (or, given `only`, those of them) is there, as Kusto has it.
+ */
+function kqlRowMaker(source: LogSource, profile: LogSourceProfile, only?: ReadonlySet<string>): (event: CanonicalEvent) => NativeRow {
+  const kept = (column: string) => !only || only.has(column);
+  // A missing string is empty (Kusto has no null string).
   const blank: NativeRow = {};
-  for (const [column, type] of profile.columns) blank[column] = type === 'string' ? '' : null;
-  for (const [column, value] of profile.constants) blank[column] = value;
+  for (const [column, type] of profile.columns) if (kept(column)) blank[column] = type === 'string' ? '' : null;
+  for (const [column, value] of profile.constants) if (kept(column)) blank[column] = value;
   const blankEntries = Object.entries(blank);
   const fields = [...profile.fields].map(([field, native]) => {
     const [root, ...rest] = native.column.split('.');
     return { field, native, canonicalType: source.fields.get(field)!.type, nested: native.type === 'dynamic' && rest.length > 0 ? { root: root!, path: rest } : undefined };
-  });
+  }).filter(({ native, nested }) => kept(nested?.root ?? native.column));
   // The string columns an object can land in (those a field writes, or an object constant):
   // checking the 90-odd others of a SigninLogs row took most of the time of making it.
   const written = new Set(fields.map(({ native, nested }) => nested?.root ?? native.column));
-  for (const [column, value] of profile.constants) if (value !== null && typeof value === 'object') written.add(column);
+  for (const [column, value] of profile.constants) if (value !== null && typeof value === 'object' && kept(column)) written.add(column);
   const stringColumns = [...profile.columns].filter(([column, type]) => type === 'string' && written.has(column)).map(([column]) => column);
   return (event) => {
     const row: NativeRow = {};

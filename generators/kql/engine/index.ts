@@ -85,6 +85,11 @@ export interface CompiledKql {
    * result, so a reader of JSON Lines may drop the line unparsed (null: no such test).
    */
   rawPrefilter(table: string): ((line: string) => boolean) | null;
+  /**
+   * The columns of `table` a run looks up in each given row (the same set every call), or
+   * undefined when it may look up any: a row needs no others.
+   */
+  inputColumns(table: string): ReadonlySet<string> | undefined;
 }
 
 /**
@@ -115,6 +120,7 @@ export function compileKql(query: string, tables: Readonly<Record<string, Pick<K
     columns,
     estimated,
     rawPrefilter: (table) => rawPrefilterOf(analysed.root, table, new Set((schemas.get(table) ?? []).filter((c) => c.type === 'string').map((c) => c.name))),
+    inputColumns: (table) => run.inputColumns(table),
     run(input, runOptions) {
       run.start(input, runOptions);
       const rows: Record<string, unknown>[] = [];
@@ -216,6 +222,18 @@ class Run {
     this.state.now = fromUnixMs(options.now instanceof Date ? options.now.getTime() : options.now);
   }
 
+  /** The columns of table `name` looked up in each row (its first always), made once; undefined: every one. */
+  inputColumns(name: string): ReadonlySet<string> | undefined {
+    if (!this.read) return undefined;
+    let columns = this.inputs.get(name);
+    if (!columns) {
+      const schema = this.schemas.get(name) ?? [];
+      this.inputs.set(name, (columns = new Set(schema.filter((c, i) => i === 0 || this.read!.has(c.name)).map((c) => c.name))));
+    }
+    return columns;
+  }
+  private readonly inputs = new Map<string, ReadonlySet<string>>();
+
   /** The table's rows converted as they stream (short-lived: a filter drops most of them young). */
   private *table(name: string): Generator<Row> {
     const input = this.tables[name];
@@ -224,10 +242,10 @@ class Run {
     if (!plan) {
       const columns = this.schemas.get(name)!;
       // Columns the query never reads keep their null ('' for strings) and are not even looked up.
-      const read = columns.map((c, i) => i === 0 || !this.read || this.read.has(c.name));
+      const read = this.inputColumns(name);
       plan = {
         template: columns.map((c) => nullOf(c.type)),
-        wanted: columns.map((c, i) => ({ name: c.name, at: i, convert: inputConverter(c.type) })).filter((_, i) => read[i]),
+        wanted: columns.map((c, i) => ({ name: c.name, at: i, convert: inputConverter(c.type) })).filter((c) => !read || read.has(c.name)),
       };
       this.plans.set(name, plan);
     }

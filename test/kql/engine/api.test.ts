@@ -60,6 +60,18 @@ describe('values in and out', () => {
     expect(rows('T | take 1')[0]).toMatchObject({ User: 'alice@contoso.com', Details: { city: 'Ashburn', tags: ['a', 'b'] } });
   });
 
+  it('says which columns of a table it looks up in a row (the first always), or none of that when a query reads columns it does not name', () => {
+    const compiled = compileKql('T | where Code == 1 | summarize n = count() by User', { T: { columns: T.columns } });
+    const read = compiled.inputColumns('T');
+    expect([...read!].sort()).toEqual([T.columns[0]!.name, 'Code', 'User'].sort());
+    expect(compiled.inputColumns('T')).toBe(read); // the same set each time: a row maker is made once for it
+    // Rows of those columns only give what whole rows give.
+    const whole = rows('T');
+    const only = whole.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => read!.has(k))));
+    expect(compiled.run({ T: { rows: only } }, { now: NOW }).rows).toEqual(compiled.run({ T: { rows: whole } }, { now: NOW }).rows);
+    for (const query of ['T | project-away Code', 'T | union T', 'T | join kind=inner (T | where Code == 1) on User']) expect(compileKql(query, { T: { columns: T.columns } }).inputColumns('T'), query).toBeUndefined();
+  });
+
   it('externaldata reads the rows supplied for its URL, and downloads nothing', () => {
     const query = 'externaldata(ip:string, score:int)["https://example.com/ips.csv"] with (format="csv") | where score > 1';
     expect(runKql(query, {}, { now: NOW, externalData: { 'https://example.com/ips.csv': [{ ip: '203.0.113.7', score: '5' }, { ip: '10.0.0.1', score: 1 }] } }).rows).toEqual([{ ip: '203.0.113.7', score: 5 }]);
