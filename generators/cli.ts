@@ -17,7 +17,7 @@ import { formatReport, REPORTERS, type ReporterName } from './replay/reporters.t
 import { formatCoverage, ruleCoverage } from './replay/coverage.ts';
 import { describeShape, isJsonLines } from './replay/exports.ts';
 import { runRuleOnExport } from './rule-runs.ts';
-import { runQueryFile } from './query-runs.ts';
+import { runQueryFile, type QueryRunResult } from './query-runs.ts';
 import type { ResultRow } from './ir/evaluator.ts';
 import { checkGeneratedQueriesInParallel, startCheckWorkers, type ParallelCheckOptions } from './parallel-checks.ts';
 import { detcCacheDir } from './cache-dir.ts';
@@ -252,7 +252,7 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
         const logsources = loadLogSources(join(from, 'schemas', 'logsources'));
         const ruleNames = findRuleFiles(from).map((f) => basename(f).replace(/\.ya?ml$/i, ''));
         const skipped: Diagnostic[] = [];
-        let result;
+        let result: QueryRunResult;
         try {
           result = await runQueryFile(ruleArg, options.events, { now, table: options.table, logsources, ruleNames, skipBadLines: options.skipBadLines ?? false, report: (d) => skipped.push(d) });
         } catch (e) {

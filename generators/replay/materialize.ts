@@ -36,7 +36,7 @@ export function materialize(events: readonly CanonicalEvent[], source: LogSource
  */
 export function materializeLazily(events: Iterable<CanonicalEvent>, source: LogSource, target: TargetName, profileName?: string, columns?: ReadonlySet<string>): NativeRows {
   const mapping = nativeMapping(source, target, profileName);
-  const row = columns && target !== 'splunk' ? mapping.rowWith(columns) : mapping.row;
+  const row = columns ? mapping.rowWith(columns) : mapping.row;
   return { ...mapping.table, rows: { *[Symbol.iterator]() { for (const e of events) yield row(e); } } };
 }
 
@@ -56,13 +56,15 @@ function nativeMapping(source: LogSource, target: TargetName, profileName?: stri
     const columns = Object.freeze([...profile.columns].map(([name, type]) => Object.freeze({ name, type })));
     // A KQL row of some columns only, made once for each set of them (a compiled query's).
     const subsets = new WeakMap<ReadonlySet<string>, (event: CanonicalEvent) => NativeRow>();
+    const row = target === 'splunk' ? (e: CanonicalEvent) => splunkEvent(e, source, profile) : kqlRowMaker(source, profile);
     mapping = {
       table: { name: target === 'splunk' ? profile.sourcetype ?? source.name : profile.table!, columns },
-      row: target === 'splunk' ? (e: CanonicalEvent) => splunkEvent(e, source, profile) : kqlRowMaker(source, profile),
+      row,
       rowWith: (only) => {
-        let row = subsets.get(only);
-        if (!row) subsets.set(only, (row = kqlRowMaker(source, profile, only)));
-        return row;
+        if (target === 'splunk') return row; // an event is its _raw: no columns to leave out
+        let subset = subsets.get(only);
+        if (!subset) subsets.set(only, (subset = kqlRowMaker(source, profile, only)));
+        return subset;
       },
     };
     mappings.set(profile, mapping);
@@ -72,7 +74,7 @@ function nativeMapping(source: LogSource, target: TargetName, profileName?: stri
 interface NativeMapping {
   readonly table: Omit<NativeRows, 'rows'>;
   readonly row: (event: CanonicalEvent) => NativeRow;
-  /** A KQL row maker that writes the columns in `only` and no other. */
+  /** A KQL row maker that writes the columns in `only` and no other (Splunk: `row`). */
   readonly rowWith: (only: ReadonlySet<string>) => (event: CanonicalEvent) => NativeRow;
 }
 const mappings = new WeakMap<LogSourceProfile, NativeMapping>();

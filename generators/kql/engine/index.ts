@@ -202,6 +202,8 @@ class Run {
   private external: KqlRunOptions['externalData'] = {};
   /** Input columns the query may read (undefined: all). */
   read: ReadonlySet<string> | undefined;
+  /** Of each table, the columns looked up in a row (inputColumns). */
+  private readonly inputs = new Map<string, ReadonlySet<string>>();
   readonly state: RunState;
 
   constructor(private readonly schemas: ReadonlyMap<string, readonly Column[]>) {
@@ -232,8 +234,6 @@ class Run {
     }
     return columns;
   }
-  private readonly inputs = new Map<string, ReadonlySet<string>>();
-
   /** The table's rows converted as they stream (short-lived: a filter drops most of them young). */
   private *table(name: string): Generator<Row> {
     const input = this.tables[name];
