@@ -264,7 +264,8 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
         reportSome(skipped);
         // Without --now the query's relative times (ago(1h), earliest=-1h) count back from the latest record: say from when.
         const at = options.now ? '' : `; it ran at ${isoTime(result.now)}, one second after the latest record (--now sets it)`;
-        io.err(`${result.read} events${result.skipped ? `, ${result.skipped} bad records skipped` : ''}; ${result.rows.length} rows${at}\n`);
+        const unparsed = result.unparsed ? ` (${result.unparsed} lines not parsed: they hold none of the query's terms)` : '';
+        io.err(`${result.read} events${unparsed}${result.skipped ? `, ${result.skipped} bad records skipped` : ''}; ${result.rows.length} rows${at}\n`);
         io.out(formatRows(result.rows as ResultRow[], result.columns, options.format));
         return;
       }

@@ -46,6 +46,8 @@ export interface QueryRunResult {
   readonly read: number;
   /** Epoch milliseconds the query ran at: --now, else one second after the latest record. */
   readonly now: number;
+  /** Of the records read, lines the query's raw pre-filter dropped unparsed (they hold none of its terms). */
+  readonly unparsed: number;
   /** Records that could not be read, skipped (skipBadLines). */
   readonly skipped: number;
 }
@@ -154,6 +156,8 @@ interface ExportRecords {
   scanGuessingLatest(filter: LineFilter): LatestGuessingScan | undefined;
   /** Records read so far. */
   read(): number;
+  /** Of them, lines a filter dropped unparsed (they hold none of the query's terms). */
+  unparsed(): number;
   /** Stops the passes started and not read to their end. */
   close(): void;
 }
@@ -174,21 +178,32 @@ async function exportRecords(file: string, check: RecordCheck, pastBad: boolean,
     }
     return {
       first: held[0]?.record, latest: () => latestOf(held), startLatest: () => {}, records: () => held,
-      startScan: () => undefined, scannedRecords: () => [], scanGuessingLatest: () => undefined, read: () => read, close: () => {},
+      startScan: () => undefined, scannedRecords: () => [], scanGuessingLatest: () => undefined, read: () => read, unparsed: () => 0, close: () => {},
     };
   }
   const parallel = scanWorkers(scan) > 1;
   let read = 0;
-  /** The counts of the scan on several threads being read, if one is. */
+  /** Lines the filter of the pass on this thread dropped unparsed. */
+  let refused = 0;
+  /** The counts of the scan on several threads being read, if one is, and the lines it sent back (all parsed). */
   let counts: ScanCounts | undefined;
+  let sent = 0;
   const started = new Set<{ close(): void }>();
   let latestScan: LatestTimeScan | undefined;
+  function* counted(lines: Iterable<ScannedLine>): Generator<ScannedLine> {
+    for (const line of lines) {
+      sent++;
+      yield line;
+    }
+  }
   const startScan = (filter: LineFilter, { withLatest = false } = {}): LineScan | undefined => {
     if (!parallel) return undefined;
     counts = { lines: 0, records: 0 };
+    sent = 0;
     const lineScan = startLineScan(file, filter, counts, scan, withLatest ? { latestKeys: TIME_KEYS, pastBad } : {});
-    started.add(lineScan);
-    return lineScan;
+    const countedScan = { ...lineScan, lines: counted(lineScan.lines) };
+    started.add(countedScan);
+    return countedScan;
   };
   const stop = (lineScan: LineScan) => {
     lineScan.close();
@@ -238,11 +253,13 @@ async function exportRecords(file: string, check: RecordCheck, pastBad: boolean,
   }
   function* stream(filter?: LineFilter): Generator<ReadRecord> {
     read = 0;
+    refused = 0;
     const lineScan = filter && startScan(filter);
     if (lineScan) return yield* scannedRecords(lineScan);
     counts = undefined;
     const keep = filter && lineFilterTest(filter);
-    for (const line of readJsonLines(file, keep && { keep, refused: () => read++ })) {
+    const dropped = () => (read++, refused++);
+    for (const line of readJsonLines(file, keep && { keep, refused: dropped })) {
       read++;
       const record = check(line);
       if (record) yield record;
@@ -269,7 +286,8 @@ async function exportRecords(file: string, check: RecordCheck, pastBad: boolean,
     for (const s of started) s.close();
     started.clear();
   };
-  return { first, latest, startLatest, records: stream, startScan, scannedRecords, scanGuessingLatest, read: () => (counts ? counts.records : read), close };
+  const unparsed = () => (counts ? counts.records - sent : refused);
+  return { first, latest, startLatest, records: stream, startScan, scannedRecords, scanGuessingLatest, read: () => (counts ? counts.records : read), unparsed, close };
 }
 
 /** The latest time of the whole records among the first and last GUESS_BYTES of a file (0: none). */
@@ -315,8 +333,8 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
   const text = readFileSync(file, 'utf8');
   const bad = recordCheck(eventsFile, options);
   const records = await exportRecords(eventsFile, bad.check, options.skipBadLines ?? false, options.heldExportBytes ?? HELD_EXPORT_BYTES, options.scan, options.heldKeptChars ?? HELD_KEPT_CHARS);
-  /** Records read (not those skipped), and those skipped. */
-  const counts = () => ({ read: records.read() - bad.skipped(), skipped: bad.skipped() });
+  /** Records read (not those skipped), those not parsed, and those skipped. */
+  const counts = () => ({ read: records.read() - bad.skipped(), unparsed: records.unparsed(), skipped: bad.skipped() });
   const at = (line: number, col: number, message: string) => new InputError([error({ file, line, col }, message)]);
   try {
     if (/\.spl$/i.test(file)) {
