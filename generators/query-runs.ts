@@ -85,7 +85,7 @@ interface LatestGuessingScan {
    * Reads what the run left unread (checking, unless told not to, that each line is a record);
    * then the file's latest time, and the lines held (undefined: not all could be).
    */
-  end(check?: boolean): { readonly latest: number; readonly held: readonly ScannedLine[] | undefined };
+  end(checkRest?: boolean): { readonly latest: number; readonly held: readonly ScannedLine[] | undefined };
   /** Stops it unread. */
   close(): void;
 }
@@ -185,25 +185,16 @@ async function exportRecords(file: string, check: RecordCheck, pastBad: boolean,
   let read = 0;
   /** Lines the filter of the pass on this thread dropped unparsed. */
   let refused = 0;
-  /** The counts of the scan on several threads being read, if one is, and the lines it sent back (all parsed). */
+  /** The counts of the scan on several threads being read, if one is (the lines it sent back are all parsed). */
   let counts: ScanCounts | undefined;
-  let sent = 0;
   const started = new Set<{ close(): void }>();
   let latestScan: LatestTimeScan | undefined;
-  function* counted(lines: Iterable<ScannedLine>): Generator<ScannedLine> {
-    for (const line of lines) {
-      sent++;
-      yield line;
-    }
-  }
   const startScan = (filter: LineFilter, { withLatest = false } = {}): LineScan | undefined => {
     if (!parallel) return undefined;
-    counts = { lines: 0, records: 0 };
-    sent = 0;
+    counts = { lines: 0, records: 0, kept: 0 };
     const lineScan = startLineScan(file, filter, counts, scan, withLatest ? { latestKeys: TIME_KEYS, pastBad } : {});
-    const countedScan = { ...lineScan, lines: counted(lineScan.lines) };
-    started.add(countedScan);
-    return countedScan;
+    started.add(lineScan);
+    return lineScan;
   };
   const stop = (lineScan: LineScan) => {
     lineScan.close();
@@ -286,7 +277,7 @@ async function exportRecords(file: string, check: RecordCheck, pastBad: boolean,
     for (const s of started) s.close();
     started.clear();
   };
-  const unparsed = () => (counts ? counts.records - sent : refused);
+  const unparsed = () => (counts ? counts.records - counts.kept : refused);
   return { first, latest, startLatest, records: stream, startScan, scannedRecords, scanGuessingLatest, read: () => (counts ? counts.records : read), unparsed, close };
 }
 
@@ -334,7 +325,7 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
   const bad = recordCheck(eventsFile, options);
   const records = await exportRecords(eventsFile, bad.check, options.skipBadLines ?? false, options.heldExportBytes ?? HELD_EXPORT_BYTES, options.scan, options.heldKeptChars ?? HELD_KEPT_CHARS);
   /** Records read (not those skipped), those not parsed, and those skipped. */
-  const counts = () => ({ read: records.read() - bad.skipped(), unparsed: records.unparsed(), skipped: bad.skipped() });
+  const tally = () => ({ read: records.read() - bad.skipped(), unparsed: records.unparsed(), skipped: bad.skipped() });
   const at = (line: number, col: number, message: string) => new InputError([error({ file, line, col }, message)]);
   try {
     if (/\.spl$/i.test(file)) {
@@ -377,7 +368,7 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
       const guessing = options.now === undefined && filter ? records.scanGuessingLatest(filter) : undefined;
       if (guessing) {
         const { result, now } = runOnGuess(guessing, (lines, at) => compiled.run(mapped(lines, scannedEvent), { now: at }), () => records.startScan(filter!)!.lines);
-        return { columns: [...result.columns], rows: result.rows, now, ...counts() };
+        return { columns: [...result.columns], rows: result.rows, now, ...tally() };
       }
       const now = options.now ?? records.latest() + 1000;
       const scanned = filter && records.startScan(filter)?.lines;
@@ -385,7 +376,7 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
       // An array stays an array (searched newest first); a stream streams when the search allows.
       const events = all === undefined ? mapped(scanned!, scannedEvent) : Array.isArray(all) ? all.map(event) : mapped(all, event);
       const result = compiled.run(events, { now });
-      return { columns: [...result.columns], rows: result.rows, now, ...counts() };
+      return { columns: [...result.columns], rows: result.rows, now, ...tally() };
     }
     const table = options.table ?? /^\s*(?:\/\/[^\n]*\n\s*)*([A-Za-z_][A-Za-z0-9_]*)/.exec(text)?.[1];
     if (!table) throw at(1, 1, 'cannot tell which table the query reads: pass --table');
@@ -435,7 +426,7 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
     guessing ??= options.now === undefined && needs ? records.scanGuessingLatest({ needs }) : undefined;
     if (guessing) {
       const { result, now } = runOnGuess(guessing, (lines, at) => compiled.run({ [table]: { rows: rowsOf(lines) } }, { now: at }), () => records.startScan({ needs: needs! })!.lines);
-      return { columns: result.columns.map((c) => c.name), rows: result.rows, now, ...counts() };
+      return { columns: result.columns.map((c) => c.name), rows: result.rows, now, ...tally() };
     }
     const now = options.now ?? records.latest() + 1000;
     let all: Iterable<ReadRecord>;
@@ -445,7 +436,7 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
       all = records.records(needs ? { needs } : undefined);
     }
     const result = compiled.run({ [table]: { rows: Array.isArray(all) ? all.map((r) => r.record) : mapped(all, (r) => r.record) } }, { now });
-    return { columns: result.columns.map((c) => c.name), rows: result.rows, now, ...counts() };
+    return { columns: result.columns.map((c) => c.name), rows: result.rows, now, ...tally() };
   } catch (e) {
     if (e instanceof SplUnsupportedError || e instanceof SplRunError || e instanceof KqlUnsupportedError || e instanceof KqlRunError) {
       // Both engines end their messages with the position: `… at line:col`.

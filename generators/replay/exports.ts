@@ -296,7 +296,7 @@ export async function readExportEvents(file: string, source: LogSource, options:
   let scanned: ScanCounts | undefined;
   if (filter && isJsonLines(file)) {
     if (statSync(file).size > (options.scan?.fromBytes ?? PARALLEL_FROM_BYTES) && scanWorkers(options.scan) > 1) {
-      scanned = { lines: 0, records: 0 };
+      scanned = { lines: 0, records: 0, kept: 0 };
       records = scannedJsonLines(file, filter, scanned, options.scan);
     } else {
       const keep = lineFilterTest(filter);

@@ -26,10 +26,15 @@ export interface ParallelScanOptions {
   readonly pieceBytes?: number;
 }
 
-/** Counted over the whole file once the scan has ended: lines, and non-blank lines (records). */
+/**
+ * Counted as the scan's lines are read, range by range (over the whole file once it has ended):
+ * lines, non-blank lines (records), and of them the lines sent back (kept: the others were
+ * dropped unparsed).
+ */
 export interface ScanCounts {
   lines: number;
   records: number;
+  kept: number;
 }
 
 const RANGE_BYTES = 512 * 1024;
@@ -108,6 +113,7 @@ export function startLineScan(file: string, filter: LineFilter, counts: ScanCoun
       before += result.lines;
       counts.lines = before;
       counts.records += result.records;
+      counts.kept += kept.length;
     }
     ended = true;
   }

@@ -31,11 +31,11 @@ function expected(path: string, f: LineFilter) {
     records++;
     if (!looksLikeObject(text) || keeps(text)) lines.push({ line, text });
   }
-  return { lines, counts: { lines: count, records } };
+  return { lines, counts: { lines: count, records, kept: lines.length } };
 }
 
 function scanned(path: string, f: LineFilter, workers: number, rangeBytes: number, pieceBytes?: number) {
-  const counts = { lines: 0, records: 0 };
+  const counts = { lines: 0, records: 0, kept: 0 };
   const lines = [...scanLinesInParallel(path, f, counts, { workers, rangeBytes, ...(pieceBytes ? { pieceBytes } : {}) })];
   return { lines, counts };
 }
@@ -80,9 +80,9 @@ describe('scanLinesInParallel', () => {
 
   it('works on a file smaller than the worker count, and on an empty file', () => {
     const one = file(record('IMAP4', 'fail'));
-    expect(scanned(one, filter, 4, 1)).toEqual({ lines: [{ line: 1, text: record('IMAP4', 'fail') }], counts: { lines: 1, records: 1 } });
-    expect(scanned(file(''), filter, 4, 1)).toEqual({ lines: [], counts: { lines: 0, records: 0 } });
-    expect(scanned(file('\n\n'), filter, 4, 1)).toEqual({ lines: [], counts: { lines: 2, records: 0 } });
+    expect(scanned(one, filter, 4, 1)).toEqual({ lines: [{ line: 1, text: record('IMAP4', 'fail') }], counts: { lines: 1, records: 1, kept: 1 } });
+    expect(scanned(file(''), filter, 4, 1)).toEqual({ lines: [], counts: { lines: 0, records: 0, kept: 0 } });
+    expect(scanned(file('\n\n'), filter, 4, 1)).toEqual({ lines: [], counts: { lines: 2, records: 0, kept: 0 } });
   });
 
   it('gives what one reader gives on generated exports, whatever the cuts, pieces and workers', () => {
@@ -120,7 +120,7 @@ describe('scanLinesInParallel', () => {
   it('gives the same lines when read long after it started (the workers ran ahead meanwhile)', () => {
     const path = file(Array.from({ length: 3000 }, (_, i) => record(i % 3 ? 'Browser' : 'IMAP4', 'fail', String(i))).join('\n'));
     const want = expected(path, filter);
-    const counts = { lines: 0, records: 0 };
+    const counts = { lines: 0, records: 0, kept: 0 };
     const scan = startLineScan(path, filter, counts, { workers: 2, rangeBytes: 64 });
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
     expect({ lines: [...scan.lines], counts }).toEqual(want);
@@ -130,7 +130,7 @@ describe('scanLinesInParallel', () => {
     const path = file(Array.from({ length: 4000 }, (_, i) => record(i % 3 ? 'Browser' : 'IMAP4', 'fail', String(i))).join('\n'));
     const want = expected(path, filter);
     // A reader busy elsewhere (compiling its query) while the worker scans the whole file.
-    const counts = { lines: 0, records: 0 };
+    const counts = { lines: 0, records: 0, kept: 0 };
     const busy = startLineScan(path, filter, counts, { workers: 2, rangeBytes: 64 });
     const ranges = Math.ceil(statSync(path).size / 64);
     const sum = (counts: number[]) => counts.reduce((a, b) => a + b, 0);
@@ -139,7 +139,7 @@ describe('scanLinesInParallel', () => {
     const [worker, helper] = busy.claimed();
     expect([worker, helper]).toEqual([ranges, 0]);
     // A reader that does nothing but read waits on the scan: the helper takes ranges too.
-    const idle = startLineScan(path, filter, { lines: 0, records: 0 }, { workers: 2, rangeBytes: 64 });
+    const idle = startLineScan(path, filter, { lines: 0, records: 0, kept: 0 }, { workers: 2, rangeBytes: 64 });
     expect([...idle.lines]).toEqual(want.lines);
     const claimed = idle.claimed();
     expect(sum(claimed)).toBe(ranges);
@@ -148,14 +148,14 @@ describe('scanLinesInParallel', () => {
 
   it('can be closed unread', () => {
     const path = file(Array.from({ length: 2000 }, () => record('IMAP4', 'fail')).join('\n'));
-    const scan = startLineScan(path, filter, { lines: 0, records: 0 }, { workers: 2, rangeBytes: 64 });
+    const scan = startLineScan(path, filter, { lines: 0, records: 0, kept: 0 }, { workers: 2, rangeBytes: 64 });
     scan.close();
     scan.close();
   });
 
   it('stops its workers when the reader stops early', () => {
     const path = file(Array.from({ length: 2000 }, () => record('IMAP4', 'fail')).join('\n'));
-    const counts = { lines: 0, records: 0 };
+    const counts = { lines: 0, records: 0, kept: 0 };
     let n = 0;
     for (const _ of scanLinesInParallel(path, filter, counts, { workers: 2, rangeBytes: 64 })) if (++n === 5) break;
     expect(n).toBe(5);
@@ -275,7 +275,7 @@ describe('startLineScan with latestKeys (one pass for the lines and the latest t
 
   /** The lines and latest time of one scan, read to its end. */
   const scan = (path: string, workers: number, rangeBytes: number, pieceBytes?: number) => {
-    const counts = { lines: 0, records: 0 };
+    const counts = { lines: 0, records: 0, kept: 0 };
     const s = startLineScan(path, filter, counts, { workers, rangeBytes, ...(pieceBytes ? { pieceBytes } : {}) }, { latestKeys: keys });
     const kept = [...s.lines];
     return { kept, latest: s.latest(), counts };
@@ -300,7 +300,7 @@ describe('startLineScan with latestKeys (one pass for the lines and the latest t
   });
 
   it('tells the latest time only once every line is read', () => {
-    const s = startLineScan(file(lines.join('\n')), filter, { lines: 0, records: 0 }, { workers: 2, rangeBytes: 16 }, { latestKeys: keys });
+    const s = startLineScan(file(lines.join('\n')), filter, { lines: 0, records: 0, kept: 0 }, { workers: 2, rangeBytes: 16 }, { latestKeys: keys });
     expect(() => s.latest()).toThrow(/once its lines are read/);
     s.close();
   });
