@@ -19,6 +19,7 @@ import { SplRunError, SplUnsupportedError } from './spl/engine/errors.ts';
 import { PARSED_RAW, type InputEvent } from './spl/engine/events.ts';
 import { hasLossyNumber, type Json } from './spl/engine/json.ts';
 import { TUNING_MACRO_DEFAULT, tuningMacro } from './targets/spl.ts';
+import { recordTimeReader } from './replay/record-time.mjs';
 
 export interface QueryRunOptions {
   readonly now?: number;
@@ -308,17 +309,8 @@ function latestAtEnds(file: string): number {
   }
 }
 
-const timeOf = (r: Record<string, unknown>): number | undefined => {
-  for (const key of TIME_KEYS) {
-    const v = r[key];
-    if (typeof v === 'number') return key === '_time' ? v * 1000 : v;
-    if (typeof v === 'string') {
-      const ms = Date.parse(v);
-      if (!Number.isNaN(ms)) return ms;
-    }
-  }
-  return undefined;
-};
+/** A record's time, as the scan's workers read it (record-time.mjs). */
+const timeOf = recordTimeReader(TIME_KEYS);
 
 export async function runQueryFile(file: string, eventsFile: string, options: QueryRunOptions): Promise<QueryRunResult> {
   const text = readFileSync(file, 'utf8');

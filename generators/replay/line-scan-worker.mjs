@@ -13,7 +13,7 @@
 // lines but not as records.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { workerData } from 'node:worker_threads';
-import { utcTimeMs } from './utc-time.mjs';
+import { recordTimeReader, utcTimeMs } from './record-time.mjs';
 
 const CR = 0x0d;
 const OPEN = 0x7b;
@@ -144,21 +144,6 @@ function readRange(fd, start, end) {
   return bytes;
 }
 
-/** A record's time (epoch milliseconds), as query-runs.ts reads it: its first key of `timeKeys` holding a number or a date. */
-function timeReader(timeKeys) {
-  return (record) => {
-    for (const key of timeKeys) {
-      const v = record[key];
-      if (typeof v === 'number') return key === '_time' ? v * 1000 : v;
-      if (typeof v === 'string') {
-        const ms = Date.parse(v);
-        if (!Number.isNaN(ms)) return ms;
-      }
-    }
-    return undefined;
-  };
-}
-
 /** What a quick read of a line's time returns when only a parse can tell. */
 const UNSURE = Symbol('unsure');
 /** What a line's time reader returns for a blank line, and for one that is no JSON object. */
@@ -267,11 +252,11 @@ function commonPart(texts) {
  * undefined (none), BLANK or BAD (no JSON object). Most lines are read without
  * a parse: a line `{` … `}` without a backslash that holds one time key, once, at the top level,
  * followed by a date text (ASCII) or a plain number, has that time; one holding no time key has
- * none (a UTC time as exports write it is read without Date.parse: utc-time.mjs). Every other
+ * none (a UTC time as exports write it is read without Date.parse: record-time.mjs). Every other
  * line is parsed. A line that looks like an object is taken to be one here.
  */
 function lineTimeReader(timeKeys) {
-  const timeOf = timeReader(timeKeys);
+  const timeOf = recordTimeReader(timeKeys);
   const keyAt = new Map(timeKeys.map((k, i) => [`"${k}"`, i]));
   const keys = keyFinder([...keyAt.keys()]);
   /** The time of the one key at `at` (its text `key`) of line [from, to), or UNSURE; `nested`: whether a `{` or `[` comes between. */

@@ -1,10 +1,10 @@
 // The scan reads a record's time without Date.parse when it is written as exports write UTC
-// times (utc-time.mjs): it must give what Date.parse gives (the oracle: how `detc run` reads a
+// times (record-time.mjs): it must give what Date.parse gives (the oracle: how `detc run` reads a
 // time, per the ECMAScript Date Time String Format, https://tc39.es/ecma262/#sec-date-time-string-format),
 // and leave every other text to Date.parse.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { utcTimeMs } from '../../generators/replay/utc-time.mjs';
+import { utcTimeMs } from '../../generators/replay/record-time.mjs';
 
 const read = (text: string) => utcTimeMs(`"${text}"`, 1, text.length + 1);
 
