@@ -14,13 +14,13 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SOURCES = join(ROOT, 'generators');
 const CACHE = join(ROOT, 'node_modules', '.cache', 'detc');
 /** Bump when what goes into a bundle changes other than by the sources (the build options below). */
-const FORMAT = 5;
+const FORMAT = 6;
 
 /** The CLI's `main`. */
 export async function loadCli() {
   if (!process.env.DETC_NO_CACHE || process.env.DETC_NO_CACHE === '0') {
     try {
-      const bundle = await bundledCli();
+      const { bundle } = await cliBundle();
       return (await import(pathToFileURL(bundle).href)).main;
     } catch {
       // Run the sources as they are.
@@ -40,7 +40,11 @@ function sourceFiles(dir, found = []) {
   return found;
 }
 
-async function bundledCli() {
+/**
+ * The CLI's bundle, made now if it is not there, and its Kusto snapshot's files (the blob may
+ * not be made yet); exported for the benchmarks.
+ */
+export async function cliBundle() {
   const require = createRequire(createRequire(import.meta.url).resolve('tsx/package.json'));
   // esbuild's version from its package.json: loading esbuild itself is needed only to bundle.
   const esbuildVersion = JSON.parse(readFileSync(require.resolve('esbuild/package.json'), 'utf8')).version;
@@ -57,30 +61,58 @@ async function bundledCli() {
     { source: join('kql', 'analysis-worker.ts'), bundle: join(CACHE, `kql-analysis-worker-${named}`), constant: 'DETC_KQL_ANALYSIS_WORKER_BUNDLE' },
     { source: 'file-writer-worker.ts', bundle: join(CACHE, `file-writer-worker-${named}`), constant: 'DETC_FILE_WRITER_BUNDLE' },
   ];
-  if ([bundle, ...workers.map((w) => w.bundle)].every((file) => statSync(file, { throwIfNoEntry: false }))) return bundle;
+  // The V8 startup snapshot of Kusto (generators/kql/kusto-snapshot.ts): its entry, a CommonJS
+  // bundle (what `node --build-snapshot` runs), made with the others; the blob, made by the CLI
+  // when a run first needs it, is named for Kusto's files too (the snapshot holds them).
+  const sourcesHash = named.slice(0, -'.mjs'.length);
+  const snapshot = { entry: join(CACHE, `kusto-snapshot-entry-${sourcesHash}.cjs`), blob: join(CACHE, `kusto-snapshot-${sourcesHash}-${kustoFilesHash()}.blob`) };
+  if ([bundle, snapshot.entry, ...workers.map((w) => w.bundle)].every((file) => statSync(file, { throwIfNoEntry: false }))) return { bundle, snapshot };
   mkdirSync(CACHE, { recursive: true });
   const esbuild = require('esbuild');
-  const options = {
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'silent',
-    plugins: [ownUrls],
-  };
+  const options = bundleOptions();
   // Each written whole under another name, then renamed: the workers' first, as the CLI's names them.
   const partial = (file) => `${file}.${process.pid}.partial.mjs`;
   for (const w of workers) await esbuild.build({ ...options, entryPoints: [join(SOURCES, w.source)], outfile: partial(w.bundle) });
+  await bundleKustoSnapshotEntry(partial(snapshot.entry), esbuild);
   const define = Object.fromEntries(workers.map((w) => [w.constant, JSON.stringify(pathToFileURL(w.bundle).href)]));
+  define.DETC_KUSTO_SNAPSHOT = JSON.stringify(snapshot);
   await esbuild.build({ ...options, entryPoints: [join(SOURCES, 'cli.ts')], outfile: partial(bundle), define });
   for (const w of workers) renameSync(partial(w.bundle), w.bundle);
+  renameSync(partial(snapshot.entry), snapshot.entry);
   renameSync(partial(bundle), bundle);
-  const ours = ['cli-', ...workers.map((w) => w.bundle.slice(CACHE.length + 1, -named.length))].map((kind) => `${kind}${named.slice(0, 9)}`);
+  // What earlier sources of this copy made (bundles, snapshot entries and blobs) goes.
+  const kinds = ['cli-', 'kusto-snapshot-entry-', 'kusto-snapshot-', ...workers.map((w) => w.bundle.slice(CACHE.length + 1, -named.length))];
+  const ours = kinds.map((kind) => `${kind}${named.slice(0, 9)}`);
   for (const old of readdirSync(CACHE)) {
-    if (ours.some((prefix) => old.startsWith(prefix)) && !old.endsWith(named)) rmSync(join(CACHE, old), { force: true });
+    if (ours.some((prefix) => old.startsWith(prefix)) && !old.includes(sourcesHash)) rmSync(join(CACHE, old), { force: true });
   }
-  return bundle;
+  return { bundle, snapshot };
+}
+
+const bundleOptions = () => ({
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  logLevel: 'silent',
+  plugins: [ownUrls],
+});
+
+/**
+ * The entry of the Kusto snapshot (generators/kql/kusto-snapshot-entry.ts) as one CommonJS
+ * script, which is what `node --build-snapshot` runs; exported for the tests.
+ */
+export async function bundleKustoSnapshotEntry(outfile, esbuild = createRequire(createRequire(import.meta.url).resolve('tsx/package.json'))('esbuild')) {
+  await esbuild.build({ ...bundleOptions(), format: 'cjs', entryPoints: [join(SOURCES, 'kql', 'kusto-snapshot-entry.ts')], outfile });
+}
+
+/** Kusto's version and the sizes of the files the snapshot loads, hashed. */
+function kustoFilesHash() {
+  const dir = dirname(createRequire(import.meta.url).resolve('@kusto/language-service-next/package.json'));
+  const { version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  const sizes = ['bridge.min.js', 'Kusto.Language.Bridge.min.js'].map((f) => statSync(join(dir, f)).size);
+  return createHash('sha256').update(`${version} ${sizes.join(' ')}`).digest('hex').slice(0, 8);
 }
 
 /**

@@ -19,7 +19,7 @@ import { tuningMacro, TUNING_MACRO_DEFAULT } from '../../generators/targets/spl.
 
 export interface SprayRow { src_ip: string; window: string; distinct_users: number; attempts: number }
 /** ms: wall time; cpuMs: CPU time of every thread of the process (the figure to read when other work shares the cores). */
-export interface EngineFigures { rows: SprayRow[]; ms: number; cpuMs: number; peakRssMb: number }
+export interface EngineFigures { rows: SprayRow[]; ms: number; cpuMs: number; peakRssMb: number; kustoProcessRssMb?: number | undefined }
 
 export const RULE = 'pop-imap-password-spray';
 const LEGACY = ['pop3', 'imap4', 'exchange activesync'];

@@ -4,10 +4,12 @@ import { spawnSync } from 'node:child_process';
 import { projectPath } from '../../generators/paths.ts';
 
 export interface TimedDetc {
-  /** Wall time from the process's start to its exit, CPU time of all its threads, peak RSS. */
+  /** Wall time from the process's start to its exit, CPU time of all its threads (and of a Kusto snapshot process), peak RSS. */
   readonly ms: number;
   readonly cpuMs: number;
   readonly peakRssMb: number;
+  /** Peak RSS of the process from the Kusto snapshot the run started, if it started one (it runs beside the run's first ≈ 0.3 s). */
+  readonly kustoProcessRssMb?: number;
   readonly code: number | null;
   readonly out: string;
   readonly err: string;
@@ -20,5 +22,5 @@ export function timedDetc(args: readonly string[], options: { env?: NodeJS.Proce
   });
   const figures = /DETC_BENCH_FIGURES (.*)\n*$/.exec(child.stderr);
   if (!figures || !(options.codes ?? [0]).includes(child.status ?? -1)) throw new Error(`detc ${args.join(' ')} exited ${child.status}:\n${child.stderr.slice(0, 4000)}`);
-  return { ...(JSON.parse(figures[1]!) as Pick<TimedDetc, 'ms' | 'cpuMs' | 'peakRssMb'>), code: child.status, out: child.stdout, err: child.stderr };
+  return { ...(JSON.parse(figures[1]!) as Pick<TimedDetc, 'ms' | 'cpuMs' | 'peakRssMb' | 'kustoProcessRssMb'>), code: child.status, out: child.stdout, err: child.stderr };
 }

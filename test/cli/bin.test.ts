@@ -16,6 +16,24 @@ import { replayMacros } from '../../generators/replay/harness.ts';
 import { analyzeKqlTree } from '../../generators/kql/language-service.ts';
 import { snapshotTree, type KqlTreeSnapshot } from '../../generators/kql/tree-snapshot.ts';
 
+/** A copy of the project's code (each package linked, the cache of bundles its own): a source edited there shows at once. */
+function projectCopy(): string {
+  const root = mkdtempSync(join(tmpdir(), 'detc-bin-'));
+  for (const dir of ['bin', 'generators', 'schemas', 'detections', 'package.json']) cpSync(projectPath(dir), join(root, dir), { recursive: true });
+  mkdirSync(join(root, 'node_modules'));
+  for (const entry of readdirSync(projectPath('node_modules'))) if (entry !== '.cache') symlinkSync(projectPath('node_modules', entry), join(root, 'node_modules', entry));
+  return root;
+}
+
+/** What `found` returns once it returns something, looked for every 100 ms for at most `ms`. */
+async function eventually<T>(found: () => T | undefined, ms: number): Promise<T> {
+  for (const end = Date.now() + ms; ; await new Promise((wake) => setTimeout(wake, 100))) {
+    const value = found();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`not there after ${ms} ms`);
+  }
+}
+
 function detc(root: string, args: readonly string[], bundled: boolean) {
   const env = { ...process.env };
   // Caches on for the bundle (DETC_NO_CACHE turns it off too), in a folder of the test's own.
@@ -87,15 +105,33 @@ describe('bin/detc.js', () => {
   });
 
   it('bundles again when a source changes', () => {
-    // A copy of the project's code (each package linked, the cache its own): a source edited there shows at once.
-    const root = mkdtempSync(join(tmpdir(), 'detc-bin-'));
-    for (const dir of ['bin', 'generators', 'schemas', 'detections', 'package.json']) cpSync(projectPath(dir), join(root, dir), { recursive: true });
-    mkdirSync(join(root, 'node_modules'));
-    for (const entry of readdirSync(projectPath('node_modules'))) if (entry !== '.cache') symlinkSync(projectPath('node_modules', entry), join(root, 'node_modules', entry));
+    const root = projectCopy();
     const before = detc(root, ['--version'], true);
     expect(before.code).toBe(0);
     appendFileSync(join(root, 'generators/cli.ts'), "\nprocess.stdout.write('edited\\n');\n");
     expect(detc(root, ['--version'], true).out).toBe(`edited\n${before.out}`);
     expect(readdirSync(join(root, 'node_modules/.cache/detc')).filter((f) => f.startsWith('cli-'))).toHaveLength(1);
   });
+
+  it("makes a V8 snapshot of Kusto after the first run that analyses a query, and analyses there after, with the same rows", async () => {
+    const root = projectCopy();
+    const dir = mkdtempSync(join(tmpdir(), 'detc-bin-kql-'));
+    writeFileSync(join(dir, 'q.kql'), 'T | where App in~ ("IMAP4", "POP3") | summarize n = count() by App | order by App asc');
+    writeFileSync(join(dir, 'events.jsonl'), '{"App":"imap4"}\n{"App":"IMAP4"}\n{"App":"Browser"}\n');
+    // Each run with caches of its own: the query is never run before, so Kusto analyses it.
+    const kqlRun = ['run', join(dir, 'q.kql'), '--events', join(dir, 'events.jsonl'), '--table', 'T', '--now', '2026-07-01T12:00:00Z', '--format', 'json'];
+    const first = detc(root, kqlRun, true);
+    expect(JSON.parse(first.out)).toEqual([{ App: 'IMAP4', n: 1 }, { App: 'imap4', n: 1 }]);
+    // Made by a process of its own that outlives the run.
+    const cache = join(root, 'node_modules/.cache/detc');
+    const blobOf = () => readdirSync(cache).find((f) => /^kusto-snapshot-(?!entry-).*\.blob$/.test(f));
+    const blob = join(cache, await eventually(blobOf, 90_000));
+    expect(statSync(blob).size).toBeGreaterThan(1_000_000);
+    expect(detc(root, kqlRun, true)).toEqual(first);
+    // A blob this Node cannot run: the run still answers (on a worker thread), and the blob is made again.
+    writeFileSync(blob, 'not a snapshot');
+    expect(detc(root, kqlRun, true)).toEqual(first);
+    await eventually(() => (blobOf() && statSync(blob).size > 1_000_000) || undefined, 90_000);
+    expect(detc(root, kqlRun, true)).toEqual(first);
+  }, 240_000);
 });

@@ -10,11 +10,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../generators/catalog.ts';
 import { analyzeKqlTree, withoutKustoShortcuts, type KqlSyntaxNode, type KqlTableSchema } from '../../generators/kql/language-service.ts';
-import { kqlQueryTables, kqlTablesFor } from '../../generators/kql/validate.ts';
-import { customDetectionQuery } from '../../generators/package/defender.ts';
+import { kqlTablesFor } from '../../generators/kql/validate.ts';
 import { projectPath } from '../../generators/paths.ts';
-import { renderOrError } from '../../generators/replay/harness.ts';
 import { writeSyntheticContent } from '../bench/content-build.ts';
+import { generatedKqlQueries as queriesOf } from './generated-queries.ts';
 
 /** Everything Kusto's binder says about a query, as text. */
 function analysis(text: string, tables: readonly KqlTableSchema[]): string {
@@ -27,23 +26,6 @@ function analysis(text: string, tables: readonly KqlTableSchema[]): string {
   };
   walk(tree.root, 0);
   return JSON.stringify([tree.diagnostics, tree.mismatches()]) + '\n' + nodes.join('\n');
-}
-
-function queriesOf(root: string): Array<[string, readonly KqlTableSchema[]]> {
-  const queries: Array<[string, readonly KqlTableSchema[]]> = [];
-  for (const rule of loadCatalog(root).rules) {
-    for (const target of ['defender', 'sentinel'] as const) {
-      const rendered = renderOrError(rule, target);
-      if (rendered instanceof Error) continue;
-      const tables = kqlQueryTables(rule.query.logsource, target, rendered.profile);
-      queries.push([rendered.text, tables]);
-      if (target === 'defender' && rule.document.kind === 'detection') {
-        const plan = customDetectionQuery({ logsource: rule.query.logsource, queries: { defender: rendered }, compiled: rule });
-        if (plan.ok) queries.push([plan.query.text, tables]);
-      }
-    }
-  }
-  return queries;
 }
 
 function expectSameWithAndWithout(queries: ReadonlyArray<readonly [string, readonly KqlTableSchema[]]>): void {

@@ -1,0 +1,65 @@
+// A process started from the V8 startup snapshot of Kusto (generators/kql/kusto-snapshot.ts)
+// must analyse exactly as Kusto loaded here does: the snapshot holds Kusto after our shortcuts
+// and a warm-up, so anything the warm-up left behind that changed an answer would show here.
+// The snapshot is made as the CLI makes it (bin/cli-loader.js's entry bundle, `node
+// --build-snapshot`), in a folder of the test's own.
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bundleKustoSnapshotEntry } from '../../bin/cli-loader.js';
+import { loadCatalog } from '../../generators/catalog.ts';
+import { analyzeKqlTree, type KqlTableSchema } from '../../generators/kql/language-service.ts';
+import { analyseInKustoSnapshot, buildKustoSnapshot, type KustoProcessUsage, type KustoSnapshotFiles } from '../../generators/kql/kusto-snapshot.ts';
+import { snapshotTree } from '../../generators/kql/tree-snapshot.ts';
+import { kqlTablesFor } from '../../generators/kql/validate.ts';
+import { projectPath } from '../../generators/paths.ts';
+import { writeSyntheticContent } from '../bench/content-build.ts';
+import { generatedKqlQueries } from './generated-queries.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'detc-kusto-snapshot-'));
+const files: KustoSnapshotFiles = { entry: join(dir, 'entry.cjs'), blob: join(dir, 'kusto.blob') };
+
+beforeAll(async () => {
+  await bundleKustoSnapshotEntry(files.entry);
+  expect(await buildKustoSnapshot(files)).toBe(true);
+}, 120_000);
+
+describe('Kusto in a process from its V8 startup snapshot', () => {
+  it('gives the tree snapshot Kusto gives here: generated queries, other people\'s KQL, errors, deep nesting, commands', async () => {
+    const logsources = [...loadCatalog(projectPath(), []).logsources.values()];
+    const everyTable = [...kqlTablesFor(logsources, 'sentinel'), ...kqlTablesFor(logsources, 'defender')];
+    const corpus = readFileSync(projectPath('test/corpus/kql-community.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { query: string }).query);
+    const t = [{ name: 'T', columns: [{ name: 'a', type: 'string' }, { name: 'n', type: 'long' }] }];
+    const queries: Array<readonly [string, readonly KqlTableSchema[]]> = [
+      ...generatedKqlQueries(projectPath()),
+      ...generatedKqlQueries(writeSyntheticContent(20, 17)),
+      ...corpus.filter((_, i) => i % 12 === 0).map((q) => [q, everyTable] as const),
+      // Errors Kusto reports, and our number-vs-string check (DETC001).
+      ['T | where n == "1"', t], ['T | where b == 1', t], ['T | where a ==', t], ['Missing | take 1', t],
+      // Past the parser's depth limit Kusto builds the grammar the snapshot does not hold; and commands.
+      [`T | where ${'('.repeat(320)}a == "x"${')'.repeat(320)}`, t], ['.show tables', t],
+    ];
+    const analyses = await analyseInKustoSnapshot(files.blob, queries.map(([text, tables]) => ({ text, tables })));
+    expect(analyses).toHaveLength(queries.length);
+    let diagnostics = 0;
+    queries.forEach(([text, tables], i) => {
+      const here = snapshotTree(analyzeKqlTree(text, tables));
+      expect(analyses![i], text).toEqual(here);
+      diagnostics += here.diagnostics.length + here.mismatches.length;
+    });
+    // Not vacuous: many queries, and errors among them.
+    expect(queries.length).toBeGreaterThan(90);
+    expect(diagnostics).toBeGreaterThan(4);
+    // The process says what it cost (the benchmarks add it to the run's figures).
+    const usage = (globalThis as unknown as Record<symbol, KustoProcessUsage[] | undefined>)[Symbol.for('detc.kustoSnapshotProcesses')];
+    expect(usage?.at(-1)?.peakRssMb).toBeGreaterThan(50);
+  }, 120_000);
+
+  it('answers undefined for a blob this Node cannot run, and removes it (to be made again)', async () => {
+    const bad = join(dir, 'bad.blob');
+    writeFileSync(bad, 'not a snapshot');
+    expect(await analyseInKustoSnapshot(bad, [{ text: 'T | take 1', tables: [{ name: 'T', columns: [{ name: 'a', type: 'string' }] }] }])).toBeUndefined();
+    expect(existsSync(bad)).toBe(false);
+  });
+});
