@@ -1,6 +1,6 @@
 // bin/detc.js runs the CLI from a bundle of the sources (bin/cli-loader.js) when it can: the
 // bundle must behave as the sources do, and be made again when a source changes.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
@@ -134,4 +134,13 @@ describe('bin/detc.js', () => {
     await eventually(() => (blobOf() && statSync(blob).size > 1_000_000) || undefined, 90_000);
     expect(detc(root, kqlRun, true)).toEqual(first);
   }, 240_000);
+
+  it('ends quietly when the reader of its output stops reading (`detc … | head`)', async () => {
+    const child = spawn(process.execPath, [projectPath('bin/detc.js'), 'show', 'pop-imap-password-spray', '--target', 'splunk'], { cwd: projectPath(), stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy(); // the reader is gone before the first line is written
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const code = await new Promise((done) => child.once('close', done));
+    expect({ code, err }).toEqual({ code: 0, err: '' });
+  });
 });
