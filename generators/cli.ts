@@ -23,7 +23,7 @@ import { checkGeneratedQueriesInParallel, startCheckWorkers, type ParallelCheckO
 import { detcCacheDir } from './cache-dir.ts';
 import { ruleCheckCache, storedRuleChecks, type RuleCheckCache } from './check-cache.ts';
 import { validateGeneratedQueries } from './query-validation.ts';
-import { validateQueryFile } from './query-files.ts';
+import { validateQueryFiles } from './query-files.ts';
 import { connectionFromEnv } from './splunk-rest/client.ts';
 import { askSplunkToParse } from './splunk-rest/search-parser.ts';
 import { render, TARGETS, type TargetName } from './targets/index.ts';
@@ -313,7 +313,7 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
       let checked = queryFiles.length;
       const from = root({ orShipped: true });
       const logsources = () => loadCatalog(from, []).logsources;
-      for (const file of queryFiles) diagnostics.push(...validateQueryFile(file, { ...options, customCommands: options.customCommand, logsources }));
+      diagnostics.push(...(await validateQueryFiles(queryFiles, { ...options, customCommands: options.customCommand, logsources })));
       // With SPLUNK_URL set, a real Splunk's search/parser gives its verdict beside ours.
       let splunk;
       try {

@@ -10,7 +10,12 @@ import { rawRequirement } from './ir/raw-filter.ts';
 import { usedFields } from './ir/types.ts';
 import type { ReplayEngine } from './replay/engine.ts';
 import { readExportEvents, type ExportEventsOptions, type ExportShape } from './replay/exports.ts';
-import { compareWithReference, replayMacros, runGeneratedQuery } from './replay/harness.ts';
+import { compareWithReference, renderOrError, replayMacros, runGeneratedQuery } from './replay/harness.ts';
+import { provideKqlAnalysis } from './replay/engines.ts';
+import { kqlAnalysesApart } from './kql/analysis-apart.ts';
+import { kqlQueryTables } from './kql/validate.ts';
+import type { TargetName } from './logsources/types.ts';
+import type { RenderedQuery } from './targets/rendered.ts';
 import type { CanonicalEvent } from './rules/fixtures.ts';
 
 export interface RuleRunOptions {
@@ -51,6 +56,10 @@ export async function runRuleOnExport(catalog: Pick<Catalog, 'logsources' | 'rul
   const selects = options.engines.length ? undefined : compilePredicate(query.filter);
   const needs = selects ? rawRequirement(query.filter) : [];
   const window = new LookbackWindow(query.lookback * 1000, options.now);
+  // The KQL targets' queries are analysed by Kusto apart (a process from its snapshot, or the
+  // cache of analyses) while the export is read.
+  const analysing = analyseKqlTargets(rule, options.engines);
+  analysing.catch(() => {}); // awaited below, unless a bad record ends the run first
   const read = await readExportEvents(file, query.logsource, {
     skipBadLines: options.skipBadLines,
     report: options.report,
@@ -64,13 +73,30 @@ export async function runRuleOnExport(catalog: Pick<Catalog, 'logsources' | 'rul
   const events = window.events();
   const reference = evaluateQuery(query, events, now);
   const macros = options.engines.length ? replayMacros(catalog) : new Map<string, string>();
+  const rendered = await analysing;
   const targets = options.engines.map((engine) => {
     // Each target's generated query runs on the events materialized in its native shape, as
     // `detc test` replays fixtures; a disagreement with the rule's meaning is a finding.
-    const run = runGeneratedQuery(engine, rule, events, now, macros);
+    const run = runGeneratedQuery(engine, rule, events, now, macros, undefined, rendered.get(engine.target));
     return { target: engine.target, rows: run.rows, disagreement: compareWithReference(run.rows, reference, rule, run.estimated) };
   });
   return { ...result, reference, targets };
+}
+
+/**
+ * The rule's queries for the engines' targets, each KQL one given its Kusto analysis
+ * (kqlAnalysesApart), for the engines to compile from; a query that does not render is left out
+ * (runGeneratedQuery renders it again, and says why).
+ */
+async function analyseKqlTargets(rule: CompiledRule, engines: readonly ReplayEngine[]): Promise<Map<TargetName, RenderedQuery>> {
+  const rendered = new Map<TargetName, RenderedQuery>();
+  for (const { target } of engines) {
+    const query = renderOrError(rule, target);
+    if (!(query instanceof Error)) rendered.set(target, query);
+  }
+  const kql = [...rendered].flatMap(([target, query]) => (target === 'splunk' ? [] : [{ query, text: query.text, tables: kqlQueryTables(rule.query.logsource, target, query.profile) }]));
+  (await kqlAnalysesApart(kql)).forEach((tree, i) => provideKqlAnalysis(kql[i]!.query, kql[i]!.tables, tree));
+  return rendered;
 }
 
 /**

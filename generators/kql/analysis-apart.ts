@@ -6,9 +6,13 @@
 // the analysis cached. On a thread of its own, Kusto's heap goes when the thread ends. Better
 // still, when the CLI's bundle has its V8 startup snapshot of Kusto (kusto-snapshot.ts), in a
 // process started from it: Kusto is loaded, initialised and warm there before the run begins.
+// Commands that analyse a few queries and would load Kusto for them (`detc validate` of .kql
+// files, `detc run <rule> --target …`) have them analysed there too, and keep the analyses in
+// the cache of analyses as a query file's run does (kqlAnalysesApart).
 import { existsSync } from 'node:fs';
-import type { KqlTableSchema } from './language-service.ts';
-import type { KqlTreeSnapshot } from './tree-snapshot.ts';
+import { analyzeKqlTree, type KqlAnalysedTree, type KqlTableSchema } from './language-service.ts';
+import { treeFromSnapshot, type KqlTreeSnapshot } from './tree-snapshot.ts';
+import { kqlAnalysisCacheDir, readKqlAnalysis, storeKqlAnalysis, storeKqlSnapshot } from './kql-analysis-cache.ts';
 import { analyseInKustoSnapshot, buildKustoSnapshotAtExit, kustoSnapshotFiles, type KustoSnapshotFiles } from './kusto-snapshot.ts';
 import { startSourceWorker } from '../source-workers.ts';
 
@@ -39,5 +43,36 @@ function analyseOnWorker(text: string, tables: readonly KqlTableSchema[]): Promi
     worker.once('message', (reply: { snapshot: KqlTreeSnapshot } | { error: string }) => done('snapshot' in reply ? reply.snapshot : undefined));
     worker.once('error', () => done(undefined));
     worker.once('exit', () => done(undefined));
+  });
+}
+
+/**
+ * Kusto's analyses of `queries`: from the cache of analyses (kql-analysis-cache.ts) when a run
+ * made one before; the others by a process from the Kusto snapshot, all in one request, when
+ * there is one (`snapshot`, by default the CLI bundle's; made after this run when it is not
+ * there yet); any it does not give, here. Those made are stored in the cache. The trees answer
+ * as Kusto's own (tree-snapshot.ts).
+ */
+export async function kqlAnalysesApart(queries: ReadonlyArray<{ readonly text: string; readonly tables: readonly KqlTableSchema[] }>, options: { readonly cache?: string | undefined; readonly snapshot?: KustoSnapshotFiles | undefined } = { cache: kqlAnalysisCacheDir(), snapshot: kustoSnapshotFiles() }): Promise<KqlAnalysedTree[]> {
+  const { cache, snapshot } = options;
+  const trees = queries.map(({ text, tables }) => readKqlAnalysis(cache, text, tables));
+  const missing = queries.filter((_, i) => !trees[i]);
+  let made: Array<KqlTreeSnapshot | undefined> | undefined;
+  if (snapshot && missing.length) {
+    if (existsSync(snapshot.blob)) made = await analyseInKustoSnapshot(snapshot.blob, missing);
+    if (!made) buildKustoSnapshotAtExit(snapshot);
+  }
+  let next = 0;
+  return queries.map(({ text, tables }, i) => {
+    const stored = trees[i];
+    if (stored) return stored;
+    const apart = made?.[next++];
+    if (apart) {
+      storeKqlSnapshot(cache, apart, tables);
+      return treeFromSnapshot(apart);
+    }
+    const here = analyzeKqlTree(text, tables);
+    storeKqlAnalysis(cache, here, tables);
+    return here;
   });
 }

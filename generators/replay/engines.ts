@@ -21,6 +21,11 @@ export function kqlAnalysisOf(query: RenderedQuery, tables: readonly KqlTableSch
 }
 const analyses = new WeakMap<RenderedQuery, { tables: readonly KqlTableSchema[]; tree: KqlAnalysedTree }>();
 
+/** Gives kqlAnalysisOf (and the KQL engines) Kusto's analysis of `query` against `tables`, made elsewhere (kqlAnalysesApart). */
+export function provideKqlAnalysis(query: RenderedQuery, tables: readonly KqlTableSchema[], tree: KqlAnalysedTree): void {
+  analyses.set(query, { tables, tree });
+}
+
 /**
  * The Splunk search parsed and compiled once per rendered query and macro table, then run for
  * each of its rule's tests.

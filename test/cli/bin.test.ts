@@ -128,6 +128,12 @@ describe('bin/detc.js', () => {
     const blob = join(cache, await eventually(blobOf, 90_000));
     expect(statSync(blob).size).toBeGreaterThan(1_000_000);
     expect(detc(root, kqlRun, true)).toEqual(first);
+    // The other commands that have Kusto analyse a few queries: a rule run on the KQL targets, and .kql files validated.
+    writeFileSync(join(dir, 'bad.kql'), 'SigninLogs\n| where Foo == 1');
+    writeFileSync(join(dir, 'ok.spl'), 'index=main sourcetype=x | stats count by user');
+    for (const args of [['run', 'pop-imap-password-spray', '--events', projectPath('samples/entra_signin/imap-spray.jsonl'), '--target', 'all', '--format', 'json'], ['validate', join(dir, 'q.kql'), join(dir, 'bad.kql'), join(dir, 'ok.spl')]]) {
+      expect(detc(root, args, true), args.join(' ')).toEqual(detc(root, args, false));
+    }
     // A blob this Node cannot run: the run still answers (on a worker thread), and the blob is made again.
     writeFileSync(blob, 'not a snapshot');
     expect(detc(root, kqlRun, true)).toEqual(first);

@@ -63,6 +63,23 @@ describe('detc validate on .kql files', () => {
     expect(r.lines).toEqual([expect.stringMatching(/^3:9: DETC001: compares string with long/)]);
   });
 
+  it('several files at once: each reported in the order given, as when validated alone', async () => {
+    const files = [
+      file('m1.kql', 'SigninLogs\n| where Foo == 1'),
+      file('m2.kql', 'SigninLogs | take 1'),
+      join(root, 'missing.kql'),
+      file('m3.kql', '// nothing yet\n'),
+      file('m4.spl', 'index=main | frobnicate'),
+      file('m5.kql', 'SigninLogs | where ResultType == 0'),
+    ];
+    const together = await runCli(root, 'validate', ...files);
+    const alone = await Promise.all(files.map((f) => runCli(root, 'validate', f)));
+    const findings = (err: string) => err.split('\n').filter((l) => l.startsWith(root));
+    expect(findings(together.err)).toEqual(alone.flatMap((r) => findings(r.err)));
+    expect(findings(together.err).length).toBeGreaterThan(4);
+    expect(together.code).toBe(1);
+  });
+
   it('a syntax error is reported at its position', async () => {
     const r = await validate('syntax.kql', 'SigninLogs\n| where ResultType == \n| take 5\n', '--target', 'sentinel');
     expect(r.code).toBe(1);

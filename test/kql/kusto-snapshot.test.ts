@@ -3,7 +3,7 @@
 // and a warm-up, so anything the warm-up left behind that changed an answer would show here.
 // The snapshot is made as the CLI makes it (bin/cli-loader.js's entry bundle, `node
 // --build-snapshot`), in a folder of the test's own.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { loadCatalog } from '../../generators/catalog.ts';
 import { analyzeKqlTree, type KqlTableSchema } from '../../generators/kql/language-service.ts';
 import { analyseInKustoSnapshot, buildKustoSnapshot, type KustoProcessUsage, type KustoSnapshotFiles } from '../../generators/kql/kusto-snapshot.ts';
 import { snapshotTree } from '../../generators/kql/tree-snapshot.ts';
+import { kqlAnalysesApart } from '../../generators/kql/analysis-apart.ts';
 import { kqlTablesFor } from '../../generators/kql/validate.ts';
 import { projectPath } from '../../generators/paths.ts';
 import { writeSyntheticContent } from '../bench/content-build.ts';
@@ -61,5 +62,20 @@ describe('Kusto in a process from its V8 startup snapshot', () => {
     writeFileSync(bad, 'not a snapshot');
     expect(await analyseInKustoSnapshot(bad, [{ text: 'T | take 1', tables: [{ name: 'T', columns: [{ name: 'a', type: 'string' }] }] }])).toBeUndefined();
     expect(existsSync(bad)).toBe(false);
+  });
+
+  it('kqlAnalysesApart: trees from the process, stored in the cache of analyses, read from there the next time', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'detc-kql-analyses-'));
+    const t = [{ name: 'T', columns: [{ name: 'a', type: 'string' }, { name: 'n', type: 'long' }] }];
+    const queries = [{ text: 'T | where a has "x" | summarize c = count() by a', tables: t }, { text: 'T | where n == "1"', tables: t }, { text: 'T | where b > 1', tables: t }];
+    const here = queries.map((q) => snapshotTree(analyzeKqlTree(q.text, q.tables)));
+    const processes = () => (globalThis as unknown as Record<symbol, KustoProcessUsage[] | undefined>)[Symbol.for('detc.kustoSnapshotProcesses')]?.length ?? 0;
+    const before = processes();
+    expect((await kqlAnalysesApart(queries, { cache, snapshot: files })).map(snapshotTree)).toEqual(here);
+    expect(processes()).toBe(before + 1);
+    expect(readdirSync(cache).length).toBe(queries.length);
+    // From the cache: no process started, and no snapshot needed.
+    expect((await kqlAnalysesApart(queries, { cache, snapshot: undefined })).map(snapshotTree)).toEqual(here);
+    expect(processes()).toBe(before + 1);
   });
 });
