@@ -19,10 +19,12 @@ import { describeShape, isJsonLines } from './replay/exports.ts';
 import { runRuleOnExport } from './rule-runs.ts';
 import { runQueryFile, type QueryRunResult } from './query-runs.ts';
 import type { ResultRow } from './ir/evaluator.ts';
-import { checkGeneratedQueriesInParallel, startCheckWorkers, type ParallelCheckOptions } from './parallel-checks.ts';
+import { checkGeneratedQueriesInParallel, rulesToCheckAlone, startCheckWorkers, type ParallelCheckOptions } from './parallel-checks.ts';
+import { prefetchKqlAnalyses } from './kql/analysis-apart.ts';
+import { customDetectionQueryToAnalyse } from './package/defender.ts';
 import { detcCacheDir } from './cache-dir.ts';
 import { ruleCheckCache, storedRuleChecks, type RuleCheckCache } from './check-cache.ts';
-import { validateGeneratedQueries } from './query-validation.ts';
+import { ruleKqlQueries, validateGeneratedQueries } from './query-validation.ts';
 import { validateQueryFiles } from './query-files.ts';
 import { connectionFromEnv } from './splunk-rest/client.ts';
 import { askSplunkToParse } from './splunk-rest/search-parser.ts';
@@ -81,7 +83,7 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
    * while this thread loads the catalog. `beforeChecks` runs on the loaded catalog before this
    * thread takes its share of the checks (the workers' checks run meanwhile).
    */
-  const loadAndCheck = async <T = undefined>(paths: string[] | undefined, options: ParallelCheckOptions, beforeChecks?: (catalog: Catalog, cache: RuleCheckCache | undefined) => T) => {
+  const loadAndCheck = async <T = undefined>(paths: string[] | undefined, options: ParallelCheckOptions, beforeChecks?: (catalog: Catalog, cache: RuleCheckCache | undefined) => T, packaging = false) => {
     const files = findRuleFiles(root(), paths);
     const cache = ruleCheckCache(root());
     const withCache = { ...options, ...(cache ? { cache } : {}) };
@@ -92,6 +94,12 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
     let before: T | undefined;
     try {
       catalog = load(paths);
+      // A rule or two changed in content this thread checks alone (the edit, then `detc test`,
+      // loop): their queries (and custom detection queries, when packaging) are analysed ahead
+      // by Kusto in a process from its V8 snapshot, instead of loading Kusto here.
+      const alone = started ? undefined : rulesToCheckAlone(catalog, withCache);
+      const ahead = alone ? [...alone.flatMap(ruleKqlQueries), ...(packaging ? alone.flatMap((r) => customDetectionQueryToAnalyse(r) ?? []) : [])] : [];
+      if (ahead.length <= PREFETCHED_QUERIES_AT_MOST) await prefetchKqlAnalyses(ahead);
       before = beforeChecks?.(catalog, cache);
     } catch (e) {
       started?.stop();
@@ -148,7 +156,7 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
       // are swapped in only if every check passes.
       const writer = startFileWriter();
       try {
-        const { catalog, diagnostics: invalid, outcomes, before: built } = await loadAndCheck(undefined, { writer }, (catalog, cache) => stageBuild(catalog, cache, options.check ? 'check' : 'write', writer));
+        const { catalog, diagnostics: invalid, outcomes, before: built } = await loadAndCheck(undefined, { writer }, (catalog, cache) => stageBuild(catalog, cache, options.check ? 'check' : 'write', writer), true);
         report(invalid);
         const failed = outcomes.filter((o) => o.failures.length);
         for (const f of failed) io.err(`${f.rule.file}: test '${f.test.name}' failed on ${f.target}: ${f.failures.join('; ')}\n`);
@@ -410,6 +418,15 @@ function stageBuild(catalog: Catalog, cache: RuleCheckCache | undefined, mode: '
   }
   return { files: files.size, staged: writer.stageDist({ distDir: join(catalog.root, 'dist'), files, mode }) };
 }
+
+/**
+ * Up to this many queries, a process from the Kusto snapshot analysing them ahead saves the
+ * ≈ 0.5 s of loading Kusto (bundled content, one rule changed, five interleaved pairs:
+ * `detc test` 0.89 → 0.68 s). Past about ten, not: each analysis runs cold (≈ 45 ms, there as
+ * here), and loading Kusto here overlaps its compiling with the checks (all nine bundled rules'
+ * 23 queries: 1.65 s here, 1.76 s ahead).
+ */
+const PREFETCHED_QUERIES_AT_MOST = 8;
 
 /** An ISO 8601 UTC time, without milliseconds when there are none. */
 const isoTime = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');

@@ -10,7 +10,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import type { Catalog } from './catalog.ts';
+import type { Catalog, CompiledRule } from './catalog.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import type { TargetName } from './logsources/types.ts';
 import { pruneRuleChecks, readRuleCheck, ruleCheckKey, storeRuleCheck, type RuleCheckCache } from './check-cache.ts';
@@ -119,6 +119,18 @@ const workerOptions = (options: ParallelCheckOptions) => ({
   ...(options.targets ? { targets: options.targets } : {}),
   ...(options.cache ? { cache: options.cache } : {}),
 });
+
+/**
+ * The rules of a catalog too small for worker threads (this thread checks them alone) whose check
+ * is not in the cache: those whose queries Kusto will analyse. Undefined for a catalog large
+ * enough for workers.
+ */
+export function rulesToCheckAlone(catalog: Catalog, options: Pick<ParallelCheckOptions, 'cache' | 'targets' | 'minRules'> = {}): CompiledRule[] | undefined {
+  if (catalog.rules.length >= (options.minRules ?? 100)) return undefined;
+  const { cache } = options;
+  const replay = options.targets ? { targets: options.targets } : {};
+  return catalog.rules.filter((rule) => !(cache && readRuleCheck(cache, ruleCheckKey(cache, rule, replay))));
+}
 
 export async function checkGeneratedQueriesInParallel(catalog: Catalog, options: ParallelCheckOptions = {}): Promise<ParallelCheckResult> {
   const rules = catalog.rules;

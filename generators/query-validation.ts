@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import type { Catalog, CompiledRule } from './catalog.ts';
 import { error, warning, type Diagnostic } from './diagnostics.ts';
 import { kqlAnalysisDiagnostics, kqlQueryTables } from './kql/validate.ts';
+import type { KqlTableSchema } from './kql/language-service.ts';
 import type { TargetName } from './logsources/types.ts';
 import { kqlAnalysisOf } from './replay/engines.ts';
 import { renderOrError, replayMacros, replayRule, type ReplayOptions, type ReplayTarget, type TestOutcome } from './replay/harness.ts';
@@ -86,6 +87,14 @@ export function ruleCheckOf(rule: CompiledRule, portable: PortableRuleCheck): Ru
 /** Rules' diagnostics (in rule order) in the order they are reported. */
 export function reported(byRule: readonly DiagnosticsByTarget[]): Diagnostic[] {
   return (['defender', 'sentinel', 'splunk'] as const).flatMap((target) => byRule.flatMap((found) => found[target]));
+}
+
+/** The KQL queries checkRule has Kusto analyse for `rule`: its Defender and Sentinel queries, against the tables validation uses. */
+export function ruleKqlQueries(rule: CompiledRule): Array<{ text: string; tables: readonly KqlTableSchema[] }> {
+  return KQL_TARGETS.flatMap((target) => {
+    const query = renderOrError(rule, target);
+    return query instanceof Error ? [] : [{ text: query.text, tables: kqlQueryTables(rule.query.logsource, target, query.profile) }];
+  });
 }
 
 function renderAll(rule: CompiledRule): Map<TargetName, RenderedQuery | Error> {

@@ -76,3 +76,33 @@ export async function kqlAnalysesApart(queries: ReadonlyArray<{ readonly text: s
     return here;
   });
 }
+
+/** Analyses made ahead by prefetchKqlAnalyses, by table list, then text; each handed out once. */
+const prefetched = new WeakMap<readonly KqlTableSchema[], Map<string, KqlAnalysedTree>>();
+
+/**
+ * Has a process from the Kusto snapshot analyse `queries` now, all in one request, for
+ * takePrefetchedKqlAnalysis to hand out: for `detc test` and `detc build` checking on this thread
+ * alone, where loading Kusto here would cost more than the analyses. Without a snapshot (not made
+ * yet: it is made after this run) nothing is analysed ahead.
+ */
+export async function prefetchKqlAnalyses(queries: ReadonlyArray<{ readonly text: string; readonly tables: readonly KqlTableSchema[] }>, snapshot: KustoSnapshotFiles | undefined = kustoSnapshotFiles()): Promise<void> {
+  if (!snapshot || !queries.length) return;
+  const made = existsSync(snapshot.blob) ? await analyseInKustoSnapshot(snapshot.blob, queries) : undefined;
+  if (!made) return buildKustoSnapshotAtExit(snapshot);
+  made.forEach((tree, i) => {
+    if (!tree) return;
+    const { text, tables } = queries[i]!;
+    let byText = prefetched.get(tables);
+    if (!byText) prefetched.set(tables, (byText = new Map()));
+    byText.set(text, treeFromSnapshot(tree));
+  });
+}
+
+/** The analysis of `text` against `tables` (the same list) made by prefetchKqlAnalyses, once; else undefined. */
+export function takePrefetchedKqlAnalysis(text: string, tables: readonly KqlTableSchema[]): KqlAnalysedTree | undefined {
+  const byText = prefetched.get(tables);
+  const tree = byText?.get(text);
+  if (tree) byText!.delete(text);
+  return tree;
+}

@@ -18,12 +18,14 @@
 import type { CompiledRule } from '../catalog.ts';
 import { customDetectionKey, readCustomDetectionAnalysis, storeCustomDetectionAnalysis } from '../check-cache.ts';
 import type { PackageOptions } from './artifacts.ts';
+import { takePrefetchedKqlAnalysis } from '../kql/analysis-apart.ts';
 import { analyzeKqlTree, type KqlAnalysedTree, type KqlDiagnostic, type KqlTableSchema } from '../kql/language-service.ts';
 import { kqlAnalysisDiagnostics, kqlQueryTables } from '../kql/validate.ts';
 import { profileOf } from '../logsources/loader.ts';
 import { tacticPascalCase } from './attack.ts';
 import type { PackageContent, PackagedRule, PackageProblems } from './model.ts';
 import { renderTemplate } from './templates.ts';
+import { render } from '../targets/index.ts';
 
 /**
  * Output columns the custom detection maps to alert entities (alertTemplate.entityMappings:
@@ -305,6 +307,22 @@ export function defenderFiles(content: PackageContent, problems: PackageProblems
   return { files, byRule };
 }
 
+/**
+ * The custom detection query `detc build` has Kusto analyse for a detection (defenderRuleFiles),
+ * with its tables; undefined for a hunt or a detection that has none.
+ */
+export function customDetectionQueryToAnalyse(rule: CompiledRule): { text: string; tables: readonly KqlTableSchema[] } | undefined {
+  if (rule.document.kind !== 'detection') return undefined;
+  let defender;
+  try {
+    defender = render(rule.query, 'defender');
+  } catch {
+    return undefined;
+  }
+  const plan = customDetectionQuery({ logsource: rule.query.logsource, queries: { defender }, compiled: rule });
+  return plan.ok ? { text: plan.query.text, tables: kqlQueryTables(rule.query.logsource, 'defender', defender.profile) } : undefined;
+}
+
 /** Kusto's verdict on a custom detection query: plain data (the cache of checks keeps it). */
 export interface CustomDetectionAnalysis {
   readonly diagnostics: readonly KqlDiagnostic[];
@@ -320,7 +338,7 @@ const tableKeys = new WeakMap<readonly KqlTableSchema[], string>();
  */
 function customDetectionAnalysis(text: string, tables: readonly KqlTableSchema[], { cache, sink }: PackageOptions): CustomDetectionAnalysis {
   const analyse = (): CustomDetectionAnalysis => {
-    const analysed = analyzeKqlTree(text, tables);
+    const analysed = takePrefetchedKqlAnalysis(text, tables) ?? analyzeKqlTree(text, tables);
     return { diagnostics: kqlAnalysisDiagnostics(analysed), columns: outputColumnsOf(analysed) };
   };
   if (!cache) return analyse();

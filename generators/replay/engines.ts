@@ -1,5 +1,6 @@
 // The engines that replay generated queries, one per target. A target without an engine here
 // is rendered and validated but not replayed.
+import { takePrefetchedKqlAnalysis } from '../kql/analysis-apart.ts';
 import { compileKql, type CompiledKql } from '../kql/engine/index.ts';
 import { analyzeKqlTree, type KqlAnalysedTree, type KqlTableSchema } from '../kql/language-service.ts';
 import type { RenderedQuery } from '../targets/rendered.ts';
@@ -16,7 +17,7 @@ import type { NativeRows } from './materialize.ts';
  */
 export function kqlAnalysisOf(query: RenderedQuery, tables: readonly KqlTableSchema[]): KqlAnalysedTree {
   let analysed = analyses.get(query);
-  if (!analysed || analysed.tables !== tables) analyses.set(query, (analysed = { tables, tree: analyzeKqlTree(query.text, tables) }));
+  if (!analysed || analysed.tables !== tables) analyses.set(query, (analysed = { tables, tree: takePrefetchedKqlAnalysis(query.text, tables) ?? analyzeKqlTree(query.text, tables) }));
   return analysed.tree;
 }
 const analyses = new WeakMap<RenderedQuery, { tables: readonly KqlTableSchema[]; tree: KqlAnalysedTree }>();

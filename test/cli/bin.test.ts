@@ -1,7 +1,7 @@
 // bin/detc.js runs the CLI from a bundle of the sources (bin/cli-loader.js) when it can: the
 // bundle must behave as the sources do, and be made again when a source changes.
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,10 +34,10 @@ async function eventually<T>(found: () => T | undefined, ms: number): Promise<T>
   }
 }
 
-function detc(root: string, args: readonly string[], bundled: boolean) {
+function detc(root: string, args: readonly string[], bundled: boolean, caches = mkdtempSync(join(tmpdir(), 'detc-bin-cache-'))) {
   const env = { ...process.env };
   // Caches on for the bundle (DETC_NO_CACHE turns it off too), in a folder of the test's own.
-  if (bundled) (delete env.DETC_NO_CACHE, (env.DETC_CACHE_DIR = mkdtempSync(join(tmpdir(), 'detc-bin-cache-'))));
+  if (bundled) (delete env.DETC_NO_CACHE, (env.DETC_CACHE_DIR = caches));
   else env.DETC_NO_CACHE = '1';
   const child = spawnSync(process.execPath, [join(root, 'bin/detc.js'), ...args], { cwd: projectPath(), encoding: 'utf8', env });
   return { code: child.status, out: child.stdout, err: child.stderr };
@@ -134,6 +134,25 @@ describe('bin/detc.js', () => {
     for (const args of [['run', 'pop-imap-password-spray', '--events', projectPath('samples/entra_signin/imap-spray.jsonl'), '--target', 'all', '--format', 'json'], ['validate', join(dir, 'q.kql'), join(dir, 'bad.kql'), join(dir, 'ok.spl')]]) {
       expect(detc(root, args, true), args.join(' ')).toEqual(detc(root, args, false));
     }
+    // And `detc test` and `detc build` of a rule or two (the queries analysed ahead there): the
+    // same report, the same dist/ (a detection's custom detection query among it).
+    const untimed = (r: ReturnType<typeof detc>) => ({ ...r, out: r.out.replace(/"ms": [\d.]+/g, '"ms": 0') });
+    const testArgs = ['test', projectPath('detections/spray/pop-imap-password-spray.yml'), '--reporter', 'json'];
+    const caches = mkdtempSync(join(tmpdir(), 'detc-bin-cache-'));
+    expect(untimed(detc(root, testArgs, true, caches))).toEqual(untimed(detc(root, testArgs, false)));
+    // Kusto was not loaded in that process (a process that loads it leaves V8's code cache of it).
+    expect(readdirSync(caches)).toContain('rule-checks');
+    expect(readdirSync(caches)).not.toContain('v8-code');
+    const content = (bundled: boolean) => {
+      const folder = mkdtempSync(join(tmpdir(), 'detc-bin-content-'));
+      for (const part of ['schemas', 'samples', 'detections/spray/pop-imap-password-spray.yml']) cpSync(projectPath(part), join(folder, part), { recursive: true });
+      const built = detc(root, ['--root', folder, 'build'], bundled);
+      const files = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(d, e.name)) : [join(d, e.name)]));
+      return { code: built.code, dist: Object.fromEntries(files(join(folder, 'dist')).map((f) => [f.slice(folder.length), readFileSync(f, 'utf8')])) };
+    };
+    const built = content(true);
+    expect(built).toEqual(content(false));
+    expect(Object.keys(built.dist)).toContain('/dist/defender/pop-imap-password-spray.json');
     // A blob this Node cannot run: the run still answers (on a worker thread), and the blob is made again.
     writeFileSync(blob, 'not a snapshot');
     expect(detc(root, kqlRun, true)).toEqual(first);

@@ -12,7 +12,7 @@ import { loadCatalog } from '../../generators/catalog.ts';
 import { analyzeKqlTree, type KqlTableSchema } from '../../generators/kql/language-service.ts';
 import { analyseInKustoSnapshot, buildKustoSnapshot, type KustoProcessUsage, type KustoSnapshotFiles } from '../../generators/kql/kusto-snapshot.ts';
 import { snapshotTree } from '../../generators/kql/tree-snapshot.ts';
-import { kqlAnalysesApart } from '../../generators/kql/analysis-apart.ts';
+import { kqlAnalysesApart, prefetchKqlAnalyses, takePrefetchedKqlAnalysis } from '../../generators/kql/analysis-apart.ts';
 import { kqlTablesFor } from '../../generators/kql/validate.ts';
 import { projectPath } from '../../generators/paths.ts';
 import { writeSyntheticContent } from '../bench/content-build.ts';
@@ -77,5 +77,18 @@ describe('Kusto in a process from its V8 startup snapshot', () => {
     // From the cache: no process started, and no snapshot needed.
     expect((await kqlAnalysesApart(queries, { cache, snapshot: undefined })).map(snapshotTree)).toEqual(here);
     expect(processes()).toBe(before + 1);
+  });
+
+  it('prefetchKqlAnalyses: analyses made ahead, each handed out once, for the same text and table list', async () => {
+    const t = [{ name: 'T', columns: [{ name: 'a', type: 'string' }] }];
+    const other = [{ name: 'T', columns: [{ name: 'a', type: 'string' }] }];
+    const text = 'T | where a has "x" | summarize c = count() by a';
+    await prefetchKqlAnalyses([{ text, tables: t }], files);
+    expect(takePrefetchedKqlAnalysis(text, other)).toBeUndefined();
+    expect(snapshotTree(takePrefetchedKqlAnalysis(text, t)!)).toEqual(snapshotTree(analyzeKqlTree(text, t)));
+    expect(takePrefetchedKqlAnalysis(text, t)).toBeUndefined();
+    // No snapshot: nothing is analysed ahead.
+    await prefetchKqlAnalyses([{ text, tables: t }], undefined);
+    expect(takePrefetchedKqlAnalysis(text, t)).toBeUndefined();
   });
 });
