@@ -14,7 +14,9 @@ import { KUSTO_SNAPSHOT_PROTOCOL, type KustoSnapshotReply, type KustoSnapshotReq
 
 // A snapshot's entry may require only Node's own modules: Kusto's two scripts (the Bridge.NET
 // runtime, then Kusto.Language; each defines globals) are run as scripts. language-service.ts
-// then finds Kusto loaded.
+// then finds Kusto loaded. (Node warns, while building, that node:module and node:vm are not yet
+// verified in snapshots: they are used here only to find and run those scripts, before the
+// snapshot is taken, and not by the process started from it.)
 const require = createRequire(import.meta.url);
 for (const file of ['@kusto/language-service-next/bridge.min.js', '@kusto/language-service-next/Kusto.Language.Bridge.min.js']) {
   const path = require.resolve(file);

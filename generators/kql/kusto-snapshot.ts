@@ -72,7 +72,7 @@ const recordUsage = (usage: KustoProcessUsage | undefined) => {
  */
 export function analyseInKustoSnapshot(blob: string, queries: KustoSnapshotRequest['queries']): Promise<Array<KqlTreeSnapshot | undefined> | undefined> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, ['--snapshot-blob', blob], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, ['--snapshot-blob', blob], { stdio: ['pipe', 'pipe', 'ignore'], windowsHide: true });
     const out: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stdin.on('error', () => {}); // a process that died early: its exit says so
@@ -118,7 +118,7 @@ try {
 }
 const partial = blob + '.' + process.pid + '.partial';
 try {
-  const made = spawnSync(process.execPath, ['--snapshot-blob', partial, '--build-snapshot', entry], { stdio: 'ignore' });
+  const made = spawnSync(process.execPath, ['--snapshot-blob', partial, '--build-snapshot', entry], { stdio: 'ignore', windowsHide: true });
   if (made.status === 0) renameSync(partial, blob);
   else process.exitCode = 1;
 } finally {
@@ -129,7 +129,7 @@ try {
 
 /** Makes the blob now (tests, benchmarks); whether it is there. */
 export async function buildKustoSnapshot(files: KustoSnapshotFiles): Promise<boolean> {
-  const builder = spawn(process.execPath, ['-e', BUILD_SCRIPT, files.entry, files.blob], { stdio: 'ignore' });
+  const builder = spawn(process.execPath, ['-e', BUILD_SCRIPT, files.entry, files.blob], { stdio: 'ignore', windowsHide: true });
   await new Promise((done) => builder.once('close', done).once('error', done));
   return existsSync(files.blob);
 }
@@ -145,7 +145,7 @@ export function buildKustoSnapshotAtExit(files: KustoSnapshotFiles): void {
   buildScheduled = true;
   process.once('exit', () => {
     try {
-      spawn(process.execPath, ['-e', BUILD_SCRIPT, files.entry, files.blob], { stdio: 'ignore', detached: true }).unref();
+      spawn(process.execPath, ['-e', BUILD_SCRIPT, files.entry, files.blob], { stdio: 'ignore', detached: true, windowsHide: true }).unref();
     } catch {
       // Nothing to do: the next run analyses on a worker thread and asks again.
     }
