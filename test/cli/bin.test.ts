@@ -1,7 +1,7 @@
 // bin/detc.js runs the CLI from a bundle of the sources (bin/cli-loader.js) when it can: the
 // bundle must behave as the sources do, and be made again when a source changes.
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -146,11 +146,13 @@ describe('bin/detc.js', () => {
     const content = (bundled: boolean) => {
       const folder = mkdtempSync(join(tmpdir(), 'detc-bin-content-'));
       for (const part of ['schemas', 'samples', 'detections/spray/pop-imap-password-spray.yml']) cpSync(projectPath(part), join(folder, part), { recursive: true });
-      const built = detc(root, ['--root', folder, 'build'], bundled);
+      const built = detc(root, ['--root', folder, 'build'], bundled, caches);
       const files = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(d, e.name)) : [join(d, e.name)]));
       return { code: built.code, dist: Object.fromEntries(files(join(folder, 'dist')).map((f) => [f.slice(folder.length), readFileSync(f, 'utf8')])) };
     };
+    rmSync(caches, { recursive: true });
     const built = content(true);
+    expect(readdirSync(caches)).not.toContain('v8-code'); // the custom detection query was analysed ahead too
     expect(built).toEqual(content(false));
     expect(Object.keys(built.dist)).toContain('/dist/defender/pop-imap-password-spray.json');
     // A blob this Node cannot run: the run still answers (on a worker thread), and the blob is made again.
