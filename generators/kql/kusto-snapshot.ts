@@ -101,13 +101,14 @@ function parsedReply(text: string): KustoSnapshotReply | undefined {
 }
 
 /**
- * Makes the blob: `node --build-snapshot` on the entry, written under another name and renamed
- * once whole, by one process at a time (a `.building` file; one older than two minutes is taken
- * as left by a process that died). Run by `node -e` with the entry and the blob as arguments.
+ * Makes the blob, unless it is there: `node --build-snapshot` on the entry, written under another
+ * name and renamed once whole, by one process at a time (a `.building` file; one older than two
+ * minutes is taken as left by a process that died). Run by `node -e` with the entry and the blob
+ * as arguments.
  */
 const BUILD_SCRIPT = `
 const { spawnSync } = require('node:child_process');
-const { renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const { existsSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const [entry, blob] = process.argv.slice(1);
 const lock = blob + '.building';
 try {
@@ -118,9 +119,10 @@ try {
 }
 const partial = blob + '.' + process.pid + '.partial';
 try {
-  const made = spawnSync(process.execPath, ['--snapshot-blob', partial, '--build-snapshot', entry], { stdio: 'ignore', windowsHide: true });
-  if (made.status === 0) renameSync(partial, blob);
-  else process.exitCode = 1;
+  // Unless another process made it meanwhile.
+  const made = existsSync(blob) ? undefined : spawnSync(process.execPath, ['--snapshot-blob', partial, '--build-snapshot', entry], { stdio: 'ignore', windowsHide: true });
+  if (made?.status === 0) renameSync(partial, blob);
+  else if (made) process.exitCode = 1;
 } finally {
   rmSync(partial, { force: true });
   rmSync(lock, { force: true });

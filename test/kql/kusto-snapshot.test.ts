@@ -3,7 +3,7 @@
 // and a warm-up, so anything the warm-up left behind that changed an answer would show here.
 // The snapshot is made as the CLI makes it (bin/cli-loader.js's entry bundle, `node
 // --build-snapshot`), in a folder of the test's own.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -56,6 +56,13 @@ describe('Kusto in a process from its V8 startup snapshot', () => {
     const usage = (globalThis as unknown as Record<symbol, KustoProcessUsage[] | undefined>)[Symbol.for('detc.kustoSnapshotProcesses')];
     expect(usage?.at(-1)?.peakRssMb).toBeGreaterThan(50);
   }, 120_000);
+
+  it('is not made again when it is there (made by another process meanwhile), and leaves no lock behind', async () => {
+    const made = statSync(files.blob).mtimeMs;
+    expect(await buildKustoSnapshot(files)).toBe(true);
+    expect(statSync(files.blob).mtimeMs).toBe(made);
+    expect(existsSync(`${files.blob}.building`)).toBe(false);
+  });
 
   it('answers undefined for a blob this Node cannot run, and removes it (to be made again)', async () => {
     const bad = join(dir, 'bad.blob');
