@@ -10,10 +10,12 @@
 // Node and Kusto they come from, next to the CLI's bundle. It is made the first time a run needs
 // it, after that run, by a process of its own that outlives it (≈ 2 s); until it is there, and
 // whenever a process from it fails (the blob is then removed, to be made again), the analysis
-// runs on a worker thread, as before. Runs from the sources (tests, DETC_NO_CACHE=1) have no
+// runs on a worker thread, as before. A build that fails, or a blob that fails within the hour it
+// was made, is not tried again for a day (a `.failed` file): each try costs ≈ 2 s of CPU. Runs from the sources (tests, DETC_NO_CACHE=1) have no
 // bundle and no snapshot, unless given one.
 import { spawn } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
+import { writeWhole } from '../cache-dir.ts';
 import type { KqlTableSchema } from './language-service.ts';
 import type { KqlTreeSnapshot } from './tree-snapshot.ts';
 
@@ -68,7 +70,8 @@ const recordUsage = (usage: KustoProcessUsage | undefined) => {
 /**
  * Kusto's analyses of `queries` by a process from the snapshot in `blob`: one tree snapshot per
  * query (undefined for a query whose tree the snapshot refuses), or undefined when the process
- * failed (a blob this Node cannot run, a crash): the blob is then removed, to be made again.
+ * failed (a blob this Node cannot run, a crash): the blob is then removed, to be made again
+ * (unless it was made less than an hour ago).
  */
 export function analyseInKustoSnapshot(blob: string, queries: KustoSnapshotRequest['queries']): Promise<Array<KqlTreeSnapshot | undefined> | undefined> {
   return new Promise((done) => {
@@ -81,7 +84,11 @@ export function analyseInKustoSnapshot(blob: string, queries: KustoSnapshotReque
       const reply = code === 0 ? parsedReply(Buffer.concat(out).toString('utf8')) : undefined;
       recordUsage(reply?.usage);
       if (!reply?.analyses || reply.analyses.length !== queries.length) {
+        // A blob made within the hour that fails already will fail again: not made again for a
+        // day (kustoSnapshotFailedRecently), rather than every run making one that fails.
+        const made = statSync(blob, { throwIfNoEntry: false });
         rmSync(blob, { force: true });
+        if (made && Date.now() - made.mtimeMs < 3600_000) writeWhole(`${blob}.failed`, 'a process from it failed');
         return done(undefined);
       }
       done(reply.analyses.map((a) => ('snapshot' in a ? a.snapshot : undefined)));
@@ -103,8 +110,8 @@ function parsedReply(text: string): KustoSnapshotReply | undefined {
 /**
  * Makes the blob, unless it is there: `node --build-snapshot` on the entry, written under another
  * name and renamed once whole, by one process at a time (a `.building` file; one older than two
- * minutes is taken as left by a process that died). Run by `node -e` with the entry and the blob
- * as arguments.
+ * minutes is taken as left by a process that died). A build that fails leaves a `.failed` file.
+ * Run by `node -e` with the entry and the blob as arguments.
  */
 const BUILD_SCRIPT = `
 const { spawnSync } = require('node:child_process');
@@ -121,8 +128,13 @@ const partial = blob + '.' + process.pid + '.partial';
 try {
   // Unless another process made it meanwhile.
   const made = existsSync(blob) ? undefined : spawnSync(process.execPath, ['--snapshot-blob', partial, '--build-snapshot', entry], { stdio: 'ignore', windowsHide: true });
-  if (made?.status === 0) renameSync(partial, blob);
-  else if (made) process.exitCode = 1;
+  if (made?.status === 0) {
+    renameSync(partial, blob);
+    rmSync(blob + '.failed', { force: true });
+  } else if (made) {
+    writeFileSync(blob + '.failed', String(made.status ?? made.signal));
+    process.exitCode = 1;
+  }
 } finally {
   rmSync(partial, { force: true });
   rmSync(lock, { force: true });
@@ -138,12 +150,22 @@ export async function buildKustoSnapshot(files: KustoSnapshotFiles): Promise<boo
 
 let buildScheduled = false;
 
+/** After a build that failed, how long runs do not try again (each try costs ≈ 2 s of CPU). */
+const RETRY_AFTER_FAILURE_MS = 24 * 3600 * 1000;
+
+/** Whether a build of the blob failed less than RETRY_AFTER_FAILURE_MS ago. */
+export function kustoSnapshotFailedRecently(files: KustoSnapshotFiles): boolean {
+  const failed = statSync(`${files.blob}.failed`, { throwIfNoEntry: false });
+  return failed !== undefined && Date.now() - failed.mtimeMs < RETRY_AFTER_FAILURE_MS;
+}
+
 /**
  * Has the blob made when this process exits, by a process that outlives it: the run that needed
- * it does not wait, nor share its cores with the build.
+ * it does not wait, nor share its cores with the build. Not within a day of a build that failed
+ * (a Node whose snapshots do not work here): the runs analyse on a worker thread meanwhile.
  */
 export function buildKustoSnapshotAtExit(files: KustoSnapshotFiles): void {
-  if (buildScheduled) return;
+  if (buildScheduled || kustoSnapshotFailedRecently(files)) return;
   buildScheduled = true;
   process.once('exit', () => {
     try {

@@ -1,7 +1,7 @@
 // bin/detc.js runs the CLI from a bundle of the sources (bin/cli-loader.js) when it can: the
 // bundle must behave as the sources do, and be made again when a source changes.
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -155,8 +155,11 @@ describe('bin/detc.js', () => {
     expect(readdirSync(caches)).not.toContain('v8-code'); // the custom detection query was analysed ahead too
     expect(built).toEqual(content(false));
     expect(Object.keys(built.dist)).toContain('/dist/defender/pop-imap-password-spray.json');
-    // A blob this Node cannot run: the run still answers (on a worker thread), and the blob is made again.
+    // A blob this Node cannot run (made hours ago: by another build of Node, say): the run still
+    // answers (on a worker thread), and the blob is made again.
     writeFileSync(blob, 'not a snapshot');
+    const hoursAgo = new Date(Date.now() - 2 * 3600 * 1000);
+    utimesSync(blob, hoursAgo, hoursAgo);
     expect(detc(root, kqlRun, true)).toEqual(first);
     await eventually(() => (blobOf() && statSync(blob).size > 1_000_000) || undefined, 90_000);
     expect(detc(root, kqlRun, true)).toEqual(first);

@@ -3,14 +3,14 @@
 // and a warm-up, so anything the warm-up left behind that changed an answer would show here.
 // The snapshot is made as the CLI makes it (bin/cli-loader.js's entry bundle, `node
 // --build-snapshot`), in a folder of the test's own.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bundleKustoSnapshotEntry } from '../../bin/cli-loader.js';
 import { loadCatalog } from '../../generators/catalog.ts';
 import { analyzeKqlTree, type KqlTableSchema } from '../../generators/kql/language-service.ts';
-import { analyseInKustoSnapshot, buildKustoSnapshot, type KustoProcessUsage, type KustoSnapshotFiles } from '../../generators/kql/kusto-snapshot.ts';
+import { analyseInKustoSnapshot, buildKustoSnapshot, kustoSnapshotFailedRecently, type KustoProcessUsage, type KustoSnapshotFiles } from '../../generators/kql/kusto-snapshot.ts';
 import { snapshotTree } from '../../generators/kql/tree-snapshot.ts';
 import { kqlAnalysesApart, prefetchKqlAnalyses, takePrefetchedKqlAnalysis } from '../../generators/kql/analysis-apart.ts';
 import { kqlTablesFor } from '../../generators/kql/validate.ts';
@@ -64,11 +64,36 @@ describe('Kusto in a process from its V8 startup snapshot', () => {
     expect(existsSync(`${files.blob}.building`)).toBe(false);
   });
 
+  it('a build that fails leaves a mark that stops runs from trying again for a day; one that succeeds clears it', async () => {
+    const broken = { entry: join(dir, 'broken.cjs'), blob: join(dir, 'broken.blob') };
+    writeFileSync(broken.entry, 'throw new Error("no snapshot here")');
+    expect(await buildKustoSnapshot(broken)).toBe(false);
+    expect(existsSync(`${broken.blob}.failed`)).toBe(true);
+    expect(existsSync(`${broken.blob}.building`)).toBe(false);
+    expect(kustoSnapshotFailedRecently(broken)).toBe(true);
+    const dayAgo = new Date(Date.now() - 25 * 3600 * 1000);
+    utimesSync(`${broken.blob}.failed`, dayAgo, dayAgo);
+    expect(kustoSnapshotFailedRecently(broken)).toBe(false);
+    expect(kustoSnapshotFailedRecently(files)).toBe(false);
+    cpSync(files.entry, broken.entry);
+    expect(await buildKustoSnapshot(broken)).toBe(true);
+    expect(existsSync(`${broken.blob}.failed`)).toBe(false);
+  }, 120_000);
+
   it('answers undefined for a blob this Node cannot run, and removes it (to be made again)', async () => {
     const bad = join(dir, 'bad.blob');
+    const query = { text: 'T | take 1', tables: [{ name: 'T', columns: [{ name: 'a', type: 'string' }] }] };
     writeFileSync(bad, 'not a snapshot');
-    expect(await analyseInKustoSnapshot(bad, [{ text: 'T | take 1', tables: [{ name: 'T', columns: [{ name: 'a', type: 'string' }] }] }])).toBeUndefined();
+    const hoursAgo = new Date(Date.now() - 2 * 3600 * 1000);
+    utimesSync(bad, hoursAgo, hoursAgo);
+    expect(await analyseInKustoSnapshot(bad, [query])).toBeUndefined();
     expect(existsSync(bad)).toBe(false);
+    expect(kustoSnapshotFailedRecently({ entry: files.entry, blob: bad })).toBe(false);
+    // One made within the hour that fails already: not made again for a day.
+    writeFileSync(bad, 'not a snapshot');
+    expect(await analyseInKustoSnapshot(bad, [query])).toBeUndefined();
+    expect(existsSync(bad)).toBe(false);
+    expect(kustoSnapshotFailedRecently({ entry: files.entry, blob: bad })).toBe(true);
   });
 
   it('kqlAnalysesApart: trees from the process, stored in the cache of analyses, read from there the next time', async () => {
