@@ -19,7 +19,7 @@ import { describeShape, isJsonLines } from './replay/exports.ts';
 import { runRuleOnExport } from './rule-runs.ts';
 import { runQueryFile, type QueryRunResult } from './query-runs.ts';
 import type { ResultRow } from './ir/evaluator.ts';
-import { checkGeneratedQueriesInParallel, rulesToCheckAlone, startCheckWorkers, type ParallelCheckOptions } from './parallel-checks.ts';
+import { checkGeneratedQueriesInParallel, checkThreads, startCheckWorkers, storedChecksOf, type ParallelCheckOptions, type StoredChecks } from './parallel-checks.ts';
 import { prefetchKqlAnalyses } from './kql/analysis-apart.ts';
 import { customDetectionQueryToAnalyse } from './package/defender.ts';
 import { detcCacheDir } from './cache-dir.ts';
@@ -92,20 +92,22 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
     const started = files.length && !(cache && storedRuleChecks(cache) >= files.length) ? startCheckWorkers(root(), files, withCache) : undefined;
     let catalog: Catalog;
     let before: T | undefined;
+    let stored: StoredChecks | undefined;
     try {
       catalog = load(paths);
-      // A rule or two changed in content this thread checks alone (the edit, then `detc test`,
-      // loop): their queries (and custom detection queries, when packaging) are analysed ahead
-      // by Kusto in a process from its V8 snapshot, instead of loading Kusto here.
-      const alone = started ? undefined : rulesToCheckAlone(catalog, withCache);
-      const ahead = alone ? [...alone.flatMap(ruleKqlQueries), ...(packaging ? alone.flatMap((r) => customDetectionQueryToAnalyse(r) ?? []) : [])] : [];
+      stored = started ? undefined : storedChecksOf(catalog, withCache);
+      // A rule or two changed, that this thread checks alone (the edit, then `detc test`, loop):
+      // their queries (and custom detection queries, when packaging) are analysed ahead by Kusto
+      // in a process from its V8 snapshot, instead of loading Kusto here.
+      const unchecked = started ? [] : catalog.rules.filter((_, i) => !stored?.checks[i]);
+      const ahead = checkThreads(unchecked.length, withCache) > 1 ? [] : [...unchecked.flatMap(ruleKqlQueries), ...(packaging ? unchecked.flatMap((r) => customDetectionQueryToAnalyse(r) ?? []) : [])];
       if (ahead.length <= PREFETCHED_QUERIES_AT_MOST) await prefetchKqlAnalyses(ahead);
       before = beforeChecks?.(catalog, cache);
     } catch (e) {
       started?.stop();
       throw e;
     }
-    const checked = await checkGeneratedQueriesInParallel(catalog, { ...withCache, ...(started ? { started } : {}) });
+    const checked = await checkGeneratedQueriesInParallel(catalog, { ...withCache, ...(started ? { started } : {}), ...(stored ? { stored } : {}) });
     if (checked.fromCache) io.err(`${checked.fromCache} of ${catalog.rules.length} rules unchanged since their last check: their results come from the cache (DETC_NO_CACHE=1 checks every rule)\n`);
     return { catalog, ...checked, before: before as T };
   };

@@ -10,7 +10,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import type { Catalog, CompiledRule } from './catalog.ts';
+import type { Catalog } from './catalog.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import type { TargetName } from './logsources/types.ts';
 import { pruneRuleChecks, readRuleCheck, ruleCheckKey, storeRuleCheck, type RuleCheckCache } from './check-cache.ts';
@@ -36,6 +36,8 @@ export interface ParallelCheckOptions {
   readonly writer?: FileWriter;
   /** Workers startCheckWorkers started on the catalog's rule files while the catalog loaded. */
   readonly started?: StartedChecks;
+  /** The cache's checks of the catalog's rules, read already (storedChecksOf, with the same cache and targets). */
+  readonly stored?: StoredChecks;
 }
 
 export interface ParallelCheckResult {
@@ -120,16 +122,22 @@ const workerOptions = (options: ParallelCheckOptions) => ({
   ...(options.cache ? { cache: options.cache } : {}),
 });
 
+/** What the cache of checks holds for each rule of a catalog, in its order: its key and its check, if there is one. */
+export interface StoredChecks {
+  readonly keys: readonly string[];
+  readonly checks: ReadonlyArray<PortableRuleCheck | undefined>;
+}
+
 /**
- * The rules of a catalog too small for worker threads (this thread checks them alone) whose check
- * is not in the cache: those whose queries Kusto will analyse. Undefined for a catalog large
- * enough for workers.
+ * The cache's checks of the catalog's rules, read once: the caller learns which rules will be
+ * checked (and can have their queries analysed ahead), then passes them on (options.stored).
  */
-export function rulesToCheckAlone(catalog: Catalog, options: Pick<ParallelCheckOptions, 'cache' | 'targets' | 'minRules'> = {}): CompiledRule[] | undefined {
-  if (catalog.rules.length >= (options.minRules ?? 100)) return undefined;
+export function storedChecksOf(catalog: Catalog, options: Pick<ParallelCheckOptions, 'cache' | 'targets'>): StoredChecks | undefined {
   const { cache } = options;
+  if (!cache) return undefined;
   const replay = options.targets ? { targets: options.targets } : {};
-  return catalog.rules.filter((rule) => !(cache && readRuleCheck(cache, ruleCheckKey(cache, rule, replay))));
+  const keys = catalog.rules.map((rule) => ruleCheckKey(cache, rule, replay));
+  return { keys, checks: keys.map((key) => readRuleCheck(cache, key)) };
 }
 
 export async function checkGeneratedQueriesInParallel(catalog: Catalog, options: ParallelCheckOptions = {}): Promise<ParallelCheckResult> {
@@ -139,10 +147,10 @@ export async function checkGeneratedQueriesInParallel(catalog: Catalog, options:
   const checks: Array<RuleCheck | undefined> = new Array(rules.length);
   // Unchanged rules' checks from the cache; the others are checked now.
   const { cache } = options;
-  const keys = cache && rules.map((rule) => ruleCheckKey(cache, rule, replay));
+  const keys = cache && (options.stored?.keys ?? rules.map((rule) => ruleCheckKey(cache, rule, replay)));
   if (cache && keys) {
     rules.forEach((rule, i) => {
-      const stored = readRuleCheck(cache, keys[i]!);
+      const stored = options.stored ? options.stored.checks[i] : readRuleCheck(cache, keys[i]!);
       if (stored) checks[i] = ruleCheckOf(rule, stored);
     });
   }

@@ -15,7 +15,7 @@ import { readRuleCheck, ruleCheckCache, ruleCheckKey, type RuleCheckCache } from
 import { InputError } from '../generators/diagnostics.ts';
 import { DETC_VERSION } from '../generators/package/version.ts';
 import { startFileWriter } from '../generators/file-writer.ts';
-import { checkGeneratedQueriesInParallel, startCheckWorkers, type ParallelCheckOptions } from '../generators/parallel-checks.ts';
+import { checkGeneratedQueriesInParallel, startCheckWorkers, storedChecksOf, type ParallelCheckOptions } from '../generators/parallel-checks.ts';
 import { projectPath } from '../generators/paths.ts';
 import type { TestOutcome } from '../generators/replay/harness.ts';
 import { makeWorkspace } from './workspace.ts';
@@ -78,6 +78,22 @@ describe('the cache of rule checks', () => {
     const afterSchema = keysOf();
     expect([...afterSchema].every(([file, key]) => afterFixture.get(file) !== key)).toBe(true);
   }, 120_000);
+
+  it('gives the same from checks read ahead (storedChecksOf, as `detc test` reads them) as from reading them itself', async () => {
+    const root = makeWorkspace({}, { withContent: true });
+    const cache = ruleCheckCache(root, cacheEnv())!;
+    await check(loadCatalog(root), cache, { targets: ['splunk', 'sentinel'] });
+    appendFileSync(join(root, 'detections/spray/pop-imap-password-spray.yml'), '# a comment\n');
+    const catalog = loadCatalog(root);
+    const stored = storedChecksOf(catalog, { cache, targets: ['splunk', 'sentinel'] })!;
+    expect(stored.checks.filter((c) => !c)).toHaveLength(1);
+    const ahead = await check(catalog, cache, { targets: ['splunk', 'sentinel'], stored });
+    const itself = await check(loadCatalog(root), cache, { targets: ['splunk', 'sentinel'] });
+    expect(ahead.fromCache).toBe(catalog.rules.length - 1);
+    expect(itself.fromCache).toBe(catalog.rules.length);
+    expect(ahead.summaries.map(withoutTimes)).toEqual(itself.summaries.map(withoutTimes));
+    expect(ahead.diagnostics).toEqual(itself.diagnostics);
+  });
 
   it('checks again a rule whose entry is damaged, and keeps the new check', async () => {
     const root = makeWorkspace({}, { withContent: true });
