@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import type { Catalog, CompiledRule } from './catalog.ts';
 import { error, warning, type Diagnostic } from './diagnostics.ts';
 import { kqlAnalysisDiagnostics, kqlQueryTables } from './kql/validate.ts';
-import type { KqlTableSchema } from './kql/language-service.ts';
+import type { KqlQueryToAnalyse } from './kql/kusto-snapshot.ts';
 import type { TargetName } from './logsources/types.ts';
 import { kqlAnalysisOf } from './replay/engines.ts';
 import { renderOrError, replayMacros, replayRule, type ReplayOptions, type ReplayTarget, type TestOutcome } from './replay/harness.ts';
@@ -90,7 +90,7 @@ export function reported(byRule: readonly DiagnosticsByTarget[]): Diagnostic[] {
 }
 
 /** The KQL queries checkRule has Kusto analyse for `rule`: its Defender and Sentinel queries, against the tables validation uses. */
-export function ruleKqlQueries(rule: CompiledRule): Array<{ text: string; tables: readonly KqlTableSchema[] }> {
+export function ruleKqlQueries(rule: CompiledRule): KqlQueryToAnalyse[] {
   return KQL_TARGETS.flatMap((target) => {
     const query = renderOrError(rule, target);
     return query instanceof Error ? [] : [{ text: query.text, tables: kqlQueryTables(rule.query.logsource, target, query.profile) }];

@@ -9,11 +9,10 @@
 // Commands that analyse a few queries and would load Kusto for them (`detc validate` of .kql
 // files, `detc run <rule> --target …`) have them analysed there too, and keep the analyses in
 // the cache of analyses as a query file's run does (kqlAnalysesApart).
-import { existsSync } from 'node:fs';
 import { analyzeKqlTree, type KqlAnalysedTree, type KqlTableSchema } from './language-service.ts';
 import { treeFromSnapshot, type KqlTreeSnapshot } from './tree-snapshot.ts';
 import { kqlAnalysisCacheDir, readKqlAnalysis, storeKqlAnalysis, storeKqlSnapshot } from './kql-analysis-cache.ts';
-import { analyseInKustoSnapshot, buildKustoSnapshotAtExit, kustoSnapshotFiles, type KustoSnapshotFiles } from './kusto-snapshot.ts';
+import { analysesFromKustoSnapshot, kustoSnapshotFiles, type KqlQueryToAnalyse, type KustoSnapshotFiles } from './kusto-snapshot.ts';
 import { startSourceWorker } from '../source-workers.ts';
 
 /** Defined (as the URL of the worker's own bundle) when this module runs from bin/cli-loader.js's bundle. */
@@ -26,14 +25,8 @@ declare const DETC_KQL_ANALYSIS_WORKER_BUNDLE: string | undefined;
  * snapshot refuses, a worker that failed): analyse here then.
  */
 export async function analyseKqlApart(text: string, tables: readonly KqlTableSchema[], snapshot: KustoSnapshotFiles | undefined = kustoSnapshotFiles()): Promise<KqlTreeSnapshot | undefined> {
-  if (snapshot) {
-    if (existsSync(snapshot.blob)) {
-      const analyses = await analyseInKustoSnapshot(snapshot.blob, [{ text, tables }]);
-      if (analyses) return analyses[0];
-    }
-    buildKustoSnapshotAtExit(snapshot);
-  }
-  return analyseOnWorker(text, tables);
+  const made = await analysesFromKustoSnapshot([{ text, tables }], snapshot);
+  return made ? made[0] : analyseOnWorker(text, tables);
 }
 
 function analyseOnWorker(text: string, tables: readonly KqlTableSchema[]): Promise<KqlTreeSnapshot | undefined> {
@@ -53,15 +46,10 @@ function analyseOnWorker(text: string, tables: readonly KqlTableSchema[]): Promi
  * there yet); any it does not give, here. Those made are stored in the cache. The trees answer
  * as Kusto's own (tree-snapshot.ts).
  */
-export async function kqlAnalysesApart(queries: ReadonlyArray<{ readonly text: string; readonly tables: readonly KqlTableSchema[] }>, options: { readonly cache?: string | undefined; readonly snapshot?: KustoSnapshotFiles | undefined } = { cache: kqlAnalysisCacheDir(), snapshot: kustoSnapshotFiles() }): Promise<KqlAnalysedTree[]> {
+export async function kqlAnalysesApart(queries: readonly KqlQueryToAnalyse[], options: { readonly cache?: string | undefined; readonly snapshot?: KustoSnapshotFiles | undefined } = { cache: kqlAnalysisCacheDir(), snapshot: kustoSnapshotFiles() }): Promise<KqlAnalysedTree[]> {
   const { cache, snapshot } = options;
   const trees = queries.map(({ text, tables }) => readKqlAnalysis(cache, text, tables));
-  const missing = queries.filter((_, i) => !trees[i]);
-  let made: Array<KqlTreeSnapshot | undefined> | undefined;
-  if (snapshot && missing.length) {
-    if (existsSync(snapshot.blob)) made = await analyseInKustoSnapshot(snapshot.blob, missing);
-    if (!made) buildKustoSnapshotAtExit(snapshot);
-  }
+  const made = await analysesFromKustoSnapshot(queries.filter((_, i) => !trees[i]), snapshot);
   let next = 0;
   return queries.map(({ text, tables }, i) => {
     const stored = trees[i];
@@ -86,11 +74,9 @@ const prefetched = new WeakMap<readonly KqlTableSchema[], Map<string, KqlAnalyse
  * alone, where loading Kusto here would cost more than the analyses. Without a snapshot (not made
  * yet: it is made after this run) nothing is analysed ahead.
  */
-export async function prefetchKqlAnalyses(queries: ReadonlyArray<{ readonly text: string; readonly tables: readonly KqlTableSchema[] }>, snapshot: KustoSnapshotFiles | undefined = kustoSnapshotFiles()): Promise<void> {
-  if (!snapshot || !queries.length) return;
-  const made = existsSync(snapshot.blob) ? await analyseInKustoSnapshot(snapshot.blob, queries) : undefined;
-  if (!made) return buildKustoSnapshotAtExit(snapshot);
-  made.forEach((tree, i) => {
+export async function prefetchKqlAnalyses(queries: readonly KqlQueryToAnalyse[], snapshot: KustoSnapshotFiles | undefined = kustoSnapshotFiles()): Promise<void> {
+  const made = await analysesFromKustoSnapshot(queries, snapshot);
+  made?.forEach((tree, i) => {
     if (!tree) return;
     const { text, tables } = queries[i]!;
     let byText = prefetched.get(tables);

@@ -22,9 +22,15 @@ import type { KqlTreeSnapshot } from './tree-snapshot.ts';
 /** Bump when a request or reply changes shape. */
 export const KUSTO_SNAPSHOT_PROTOCOL = 1;
 
+/** A query for Kusto to analyse, with the tables it is analysed against. */
+export interface KqlQueryToAnalyse {
+  readonly text: string;
+  readonly tables: readonly KqlTableSchema[];
+}
+
 export interface KustoSnapshotRequest {
   readonly protocol: number;
-  readonly queries: ReadonlyArray<{ readonly text: string; readonly tables: readonly KqlTableSchema[] }>;
+  readonly queries: readonly KqlQueryToAnalyse[];
 }
 
 export interface KustoSnapshotReply {
@@ -96,6 +102,18 @@ export function analyseInKustoSnapshot(blob: string, queries: KustoSnapshotReque
     const request: KustoSnapshotRequest = { protocol: KUSTO_SNAPSHOT_PROTOCOL, queries };
     child.stdin.end(JSON.stringify(request));
   });
+}
+
+/**
+ * analyseInKustoSnapshot with the CLI bundle's snapshot (or `snapshot`) when its blob is there;
+ * when it is not, or the process failed, undefined, and the blob is made after this run
+ * (buildKustoSnapshotAtExit).
+ */
+export async function analysesFromKustoSnapshot(queries: readonly KqlQueryToAnalyse[], snapshot: KustoSnapshotFiles | undefined = kustoSnapshotFiles()): Promise<Array<KqlTreeSnapshot | undefined> | undefined> {
+  if (!snapshot || !queries.length) return undefined;
+  const made = existsSync(snapshot.blob) ? await analyseInKustoSnapshot(snapshot.blob, queries) : undefined;
+  if (!made) buildKustoSnapshotAtExit(snapshot);
+  return made;
 }
 
 function parsedReply(text: string): KustoSnapshotReply | undefined {

@@ -19,6 +19,7 @@ import type { CompiledRule } from '../catalog.ts';
 import { customDetectionKey, readCustomDetectionAnalysis, storeCustomDetectionAnalysis } from '../check-cache.ts';
 import type { PackageOptions } from './artifacts.ts';
 import { takePrefetchedKqlAnalysis } from '../kql/analysis-apart.ts';
+import type { KqlQueryToAnalyse } from '../kql/kusto-snapshot.ts';
 import { analyzeKqlTree, type KqlAnalysedTree, type KqlDiagnostic, type KqlTableSchema } from '../kql/language-service.ts';
 import { kqlAnalysisDiagnostics, kqlQueryTables } from '../kql/validate.ts';
 import { profileOf } from '../logsources/loader.ts';
@@ -311,7 +312,7 @@ export function defenderFiles(content: PackageContent, problems: PackageProblems
  * The custom detection query `detc build` has Kusto analyse for a detection (defenderRuleFiles),
  * with its tables; undefined for a hunt or a detection that has none.
  */
-export function customDetectionQueryToAnalyse(rule: CompiledRule): { text: string; tables: readonly KqlTableSchema[] } | undefined {
+export function customDetectionQueryToAnalyse(rule: CompiledRule): KqlQueryToAnalyse | undefined {
   if (rule.document.kind !== 'detection') return undefined;
   let defender;
   try {
