@@ -19,12 +19,10 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadCatalog, type CompiledRule } from '../../generators/catalog.ts';
 import { projectPath } from '../../generators/paths.ts';
-import { timedDetc } from './timed-detc.ts';
+import { kustoSnapshotMade, timedDetc } from './timed-detc.ts';
 import { toCanonicalRows } from '../../generators/replay/canonical-rows.ts';
 import { render, type RenderedQuery } from '../../generators/targets/index.ts';
 import { writeSignIns } from './signin-generator.ts';
-import { cliBundle } from '../../bin/cli-loader.js';
-import { buildKustoSnapshot, type KustoSnapshotFiles } from '../../generators/kql/kusto-snapshot.ts';
 import { RULE, toSprayRows, type EngineFigures, type SprayRow } from './large-export-engines.ts';
 
 const COUNT = Number(process.env.DETC_BENCH_EVENTS ?? 1_000_000);
@@ -85,21 +83,6 @@ function detcRun(query: { file: string; rendered: RenderedQuery; columns: Compil
   const args = ['run', query.file, '--events', file, ...(withNow ? ['--now', END.toISOString()] : []), '--format', 'json'];
   const { ms, cpuMs, peakRssMb, kustoProcessRssMb, out } = timedDetc(args, { env: { DETC_CACHE_DIR: cacheDir } });
   return { ms, cpuMs, peakRssMb, kustoProcessRssMb, rows: toSprayRows(toCanonicalRows(JSON.parse(out) as Record<string, unknown>[], query.rendered, query.columns)) };
-}
-
-/**
- * The CLI bundle's V8 snapshot of Kusto (generators/kql/kusto-snapshot.ts), there once a run
- * has needed it and the process it started after has made it: made now if it is not there, and
- * waited for if a process is making it.
- */
-async function kustoSnapshotMade(): Promise<KustoSnapshotFiles> {
-  const { snapshot } = await cliBundle();
-  // buildKustoSnapshot leaves it to a process making it already (then this one waits for it).
-  for (const end = Date.now() + 120_000; !existsSync(snapshot.blob); await new Promise((wake) => setTimeout(wake, 200))) {
-    if (Date.now() > end) throw new Error(`the Kusto snapshot ${snapshot.blob} could not be made`);
-    if (!existsSync(`${snapshot.blob}.building`) && (await buildKustoSnapshot(snapshot))) break;
-  }
-  return snapshot;
 }
 
 async function measure<T>(run: () => Promise<T>): Promise<{ result: T; ms: number }> {

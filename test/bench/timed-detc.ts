@@ -1,6 +1,9 @@
 // `detc <args>` exactly as a user types it (bin/detc.js), in a process of its own that prints its
 // figures at exit (exit-figures.mjs): what every benchmark of a CLI command times.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cliBundle } from '../../bin/cli-loader.js';
+import { buildKustoSnapshot, type KustoSnapshotFiles } from '../../generators/kql/kusto-snapshot.ts';
 import { projectPath } from '../../generators/paths.ts';
 
 export interface TimedDetc {
@@ -23,4 +26,19 @@ export function timedDetc(args: readonly string[], options: { env?: NodeJS.Proce
   const figures = /DETC_BENCH_FIGURES (.*)\n*$/.exec(child.stderr);
   if (!figures || !(options.codes ?? [0]).includes(child.status ?? -1)) throw new Error(`detc ${args.join(' ')} exited ${child.status}:\n${child.stderr.slice(0, 4000)}`);
   return { ...(JSON.parse(figures[1]!) as Pick<TimedDetc, 'ms' | 'cpuMs' | 'peakRssMb' | 'kustoProcessRssMb'>), code: child.status, out: child.stdout, err: child.stderr };
+}
+
+/**
+ * The CLI bundle's V8 snapshot of Kusto (generators/kql/kusto-snapshot.ts), there once a run
+ * has needed it and the process it started after has made it: made now if it is not there, and
+ * waited for if a process is making it.
+ */
+export async function kustoSnapshotMade(): Promise<KustoSnapshotFiles> {
+  const { snapshot } = await cliBundle();
+  // buildKustoSnapshot leaves it to a process making it already (then this one waits for it).
+  for (const end = Date.now() + 120_000; !existsSync(snapshot.blob); await new Promise((wake) => setTimeout(wake, 200))) {
+    if (Date.now() > end) throw new Error(`the Kusto snapshot ${snapshot.blob} could not be made`);
+    if (!existsSync(`${snapshot.blob}.building`) && (await buildKustoSnapshot(snapshot))) break;
+  }
+  return snapshot;
 }
