@@ -14,7 +14,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SOURCES = join(ROOT, 'generators');
 const CACHE = join(ROOT, 'node_modules', '.cache', 'detc');
 /** Bump when what goes into a bundle changes other than by the sources (the build options below). */
-const FORMAT = 6;
+const FORMAT = 7;
 
 /** The CLI's `main`. */
 export async function loadCli() {
@@ -48,7 +48,8 @@ export async function cliBundle() {
   const require = createRequire(createRequire(import.meta.url).resolve('tsx/package.json'));
   // esbuild's version from its package.json: loading esbuild itself is needed only to bundle.
   const esbuildVersion = JSON.parse(readFileSync(require.resolve('esbuild/package.json'), 'utf8')).version;
-  const hash = createHash('sha256').update(`${FORMAT} ${esbuildVersion} ${process.version}\n`);
+  // Kusto's files are in the hash too: the Kusto snapshot, named like the bundles, holds them.
+  const hash = createHash('sha256').update(`${FORMAT} ${esbuildVersion} ${process.version} ${kustoFiles()}\n`);
   for (const file of sourceFiles(SOURCES).sort()) hash.update(`${file}\n`).update(readFileSync(file));
   // Named for this copy of the project (node_modules may be shared), then for its sources. The
   // worker threads (`detc build` and `detc test` checks, the writer of dist/ and caches, `detc
@@ -63,9 +64,9 @@ export async function cliBundle() {
   ];
   // The V8 startup snapshot of Kusto (generators/kql/kusto-snapshot.ts): its entry, a CommonJS
   // bundle (what `node --build-snapshot` runs), made with the others; the blob, made by the CLI
-  // when a run first needs it, is named for Kusto's files too (the snapshot holds them).
+  // when a run first needs it. The CLI bundle holds their names.
   const sourcesHash = named.slice(0, -'.mjs'.length);
-  const snapshot = { entry: join(CACHE, `kusto-snapshot-entry-${sourcesHash}.cjs`), blob: join(CACHE, `kusto-snapshot-${sourcesHash}-${kustoFilesHash()}.blob`) };
+  const snapshot = { entry: join(CACHE, `kusto-snapshot-entry-${sourcesHash}.cjs`), blob: join(CACHE, `kusto-snapshot-${sourcesHash}.blob`) };
   if ([bundle, snapshot.entry, ...workers.map((w) => w.bundle)].every((file) => statSync(file, { throwIfNoEntry: false }))) return { bundle, snapshot };
   mkdirSync(CACHE, { recursive: true });
   const esbuild = require('esbuild');
@@ -107,12 +108,11 @@ export async function bundleKustoSnapshotEntry(outfile, esbuild = createRequire(
   await esbuild.build({ ...bundleOptions(), format: 'cjs', entryPoints: [join(SOURCES, 'kql', 'kusto-snapshot-entry.ts')], outfile });
 }
 
-/** Kusto's version and the sizes of the files the snapshot loads, hashed. */
-function kustoFilesHash() {
+/** Kusto's version and the sizes of the files the snapshot loads. */
+function kustoFiles() {
   const dir = dirname(createRequire(import.meta.url).resolve('@kusto/language-service-next/package.json'));
   const { version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-  const sizes = ['bridge.min.js', 'Kusto.Language.Bridge.min.js'].map((f) => statSync(join(dir, f)).size);
-  return createHash('sha256').update(`${version} ${sizes.join(' ')}`).digest('hex').slice(0, 8);
+  return [version, ...['bridge.min.js', 'Kusto.Language.Bridge.min.js'].map((f) => statSync(join(dir, f)).size)].join(' ');
 }
 
 /**

@@ -113,6 +113,27 @@ describe('bin/detc.js', () => {
     expect(readdirSync(join(root, 'node_modules/.cache/detc')).filter((f) => f.startsWith('cli-'))).toHaveLength(1);
   });
 
+  it("bundles again when Kusto's package changes (the Kusto snapshot, named like the bundles, holds it)", () => {
+    const root = projectCopy();
+    const cache = join(root, 'node_modules/.cache/detc');
+    const bundles = () => readdirSync(cache).filter((f) => f.startsWith('cli-') || f.startsWith('kusto-snapshot-entry-'));
+    expect(detc(root, ['--version'], true).code).toBe(0);
+    const before = bundles();
+    // Another Kusto: its files linked, its package.json of another version.
+    const kusto = join(root, 'node_modules/@kusto');
+    rmSync(kusto);
+    mkdirSync(join(kusto, 'language-service-next'), { recursive: true });
+    const real = projectPath('node_modules/@kusto/language-service-next');
+    for (const file of readdirSync(real)) {
+      if (file === 'package.json') writeFileSync(join(kusto, 'language-service-next', file), readFileSync(join(real, file), 'utf8').replace(/"version":\s*"[^"]*"/, '"version": "99.0.0"'));
+      else symlinkSync(join(real, file), join(kusto, 'language-service-next', file));
+    }
+    expect(detc(root, ['--version'], true).code).toBe(0);
+    const after = bundles();
+    expect(after).toHaveLength(2);
+    expect(after.filter((f) => before.includes(f))).toEqual([]);
+  });
+
   it("makes a V8 snapshot of Kusto after the first run that analyses a query, and analyses there after, with the same rows", async () => {
     const root = projectCopy();
     const dir = mkdtempSync(join(tmpdir(), 'detc-bin-kql-'));
