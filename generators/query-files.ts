@@ -3,7 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { error, warning, type Diagnostic } from './diagnostics.ts';
 import { kqlAnalysesApart } from './kql/analysis-apart.ts';
-import type { KqlAnalysedTree, KqlTableSchema } from './kql/language-service.ts';
+import type { KqlTableSchema } from './kql/language-service.ts';
 import { kqlAnalysisDiagnostics, kqlTablesFor, validateKql } from './kql/validate.ts';
 import type { LogSource } from './logsources/types.ts';
 import { validateSpl } from './spl/validate.ts';
@@ -18,34 +18,25 @@ export interface QueryFileOptions {
 }
 
 /**
- * validateQueryFile of each file, in order. Kusto analyses the .kql files all at once, in a
- * process from its V8 snapshot when the CLI has one (kql/analysis-apart.ts): loading Kusto
- * here would cost more than the analyses.
+ * The diagnostics of each query file, in order: .kql through Kusto's analysis (all at once, in a
+ * process from its V8 snapshot when the CLI has one, kql/analysis-apart.ts: loading Kusto here
+ * would cost more than the analyses), or its parser alone with `syntaxOnly`; .spl through ours.
  */
 export async function validateQueryFiles(files: readonly string[], options: QueryFileOptions): Promise<Diagnostic[]> {
-  const kqlFiles = options.syntaxOnly ? [] : files.filter((file) => /\.kql$/i.test(file));
-  const tables = kqlFiles.length ? kqlFileTables(options) : [];
-  const kql = kqlFiles.flatMap((file) => {
-    const text = readQueryFile(file);
-    return typeof text === 'string' && !isEmptyKql(text) ? [{ file, text, tables }] : [];
-  });
-  const analysed = new Map((await kqlAnalysesApart(kql)).map((tree, i) => [kql[i]!.file, tree]));
-  return files.flatMap((file) => validateQueryFile(file, options, analysed.get(file)));
-}
-
-/**
- * One query file's diagnostics; for a .kql, from `analysed` when given (Kusto's analysis of its
- * text against kqlFileTables(options)).
- */
-export function validateQueryFile(file: string, options: QueryFileOptions, analysed?: KqlAnalysedTree): Diagnostic[] {
-  const text = readQueryFile(file);
-  if (typeof text !== 'string') return [text];
-  if (/\.kql$/i.test(file)) {
+  const read = files.map((file) => ({ file, text: readQueryFile(file) }));
+  const isKql = (file: string) => /\.kql$/i.test(file);
+  const analysable = options.syntaxOnly ? [] : read.flatMap(({ file, text }) => (typeof text === 'string' && isKql(file) && !isEmptyKql(text) ? [{ file, text }] : []));
+  const tables = analysable.length ? kqlFileTables(options) : [];
+  const trees = await kqlAnalysesApart(analysable.map(({ text }) => ({ text, tables })));
+  const analysed = new Map(analysable.map(({ file }, i) => [file, trees[i]!]));
+  return read.flatMap(({ file, text }) => {
+    if (typeof text !== 'string') return [text];
+    if (!isKql(file)) return validateSpl(text, { undefinedMacros: 'keep', customCommands: options.customCommands }).map((d) => located(file, d));
     // Kusto reports nothing on a text without a statement; a query file with none is a mistake.
     if (isEmptyKql(text)) return [error({ file, line: 1, col: 1 }, 'empty-query: the query is empty')];
-    return (analysed ? kqlAnalysisDiagnostics(analysed) : validateKql(text, kqlFileTables(options), { syntaxOnly: options.syntaxOnly })).map((d) => located(file, d));
-  }
-  return validateSpl(text, { undefinedMacros: 'keep', customCommands: options.customCommands }).map((d) => located(file, d));
+    const tree = analysed.get(file);
+    return (tree ? kqlAnalysisDiagnostics(tree) : validateKql(text, [], { syntaxOnly: true })).map((d) => located(file, d));
+  });
 }
 
 function located(file: string, d: { severity: string; line: number; col: number; code: string; message: string }): Diagnostic {
