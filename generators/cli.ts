@@ -19,7 +19,7 @@ import { describeShape, isJsonLines } from './replay/exports.ts';
 import { runRuleOnExport } from './rule-runs.ts';
 import { runQueryFile, type QueryRunResult } from './query-runs.ts';
 import type { ResultRow } from './ir/evaluator.ts';
-import { checkGeneratedQueriesInParallel, checkThreads, startCheckWorkers, storedChecksOf, type ParallelCheckOptions, type StoredChecks } from './parallel-checks.ts';
+import { checkGeneratedQueriesInParallel, startCheckWorkers, storedChecksOf, type ParallelCheckOptions, type StoredChecks } from './parallel-checks.ts';
 import { prefetchKqlAnalyses } from './kql/analysis-apart.ts';
 import { customDetectionQueryToAnalyse } from './package/defender.ts';
 import { detcCacheDir } from './cache-dir.ts';
@@ -99,8 +99,9 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
       // A rule or two changed, that this thread checks alone (the edit, then `detc test`, loop):
       // their queries (and custom detection queries, when packaging) are analysed ahead by Kusto
       // in a process from its V8 snapshot, instead of loading Kusto here.
+      // (Not rendered past 8 rules: each has a query or two, so there would be more than 8.)
       const unchecked = started ? [] : catalog.rules.filter((_, i) => !stored?.checks[i]);
-      const ahead = checkThreads(unchecked.length, withCache) > 1 ? [] : [...unchecked.flatMap(ruleKqlQueries), ...(packaging ? unchecked.flatMap((r) => customDetectionQueryToAnalyse(r) ?? []) : [])];
+      const ahead = unchecked.length > PREFETCHED_QUERIES_AT_MOST ? [] : [...unchecked.flatMap(ruleKqlQueries), ...(packaging ? unchecked.flatMap((r) => customDetectionQueryToAnalyse(r) ?? []) : [])];
       if (ahead.length <= PREFETCHED_QUERIES_AT_MOST) await prefetchKqlAnalyses(ahead);
       before = beforeChecks?.(catalog, cache);
     } catch (e) {
