@@ -359,7 +359,8 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
       // Without --now the search ends at the latest record: guessed, and found in the same pass.
       const guessing = options.now === undefined && filter ? records.scanGuessingLatest(filter) : undefined;
       if (guessing) {
-        const { result, now } = runOnGuess(guessing, (lines, at) => compiled.run(mapped(lines, scannedEvent), { now: at }), () => records.startScan(filter!)!.lines);
+        // The scan's workers tested every line by the search's raw pre-filter: the search does not again.
+        const { result, now } = runOnGuess(guessing, (lines, at) => compiled.run(mapped(lines, scannedEvent), { now: at, rawPrefiltered: true }), () => records.startScan(filter!)!.lines);
         return { columns: [...result.columns], rows: result.rows, now, ...tally() };
       }
       const now = options.now ?? records.latest() + 1000;
@@ -367,7 +368,7 @@ export async function runQueryFile(file: string, eventsFile: string, options: Qu
       const all = scanned ? undefined : records.records(filter);
       // An array stays an array (searched newest first); a stream streams when the search allows.
       const events = all === undefined ? mapped(scanned!, scannedEvent) : Array.isArray(all) ? all.map(event) : mapped(all, event);
-      const result = compiled.run(events, { now });
+      const result = compiled.run(events, { now, rawPrefiltered: all === undefined });
       return { columns: [...result.columns], rows: result.rows, now, ...tally() };
     }
     const table = options.table ?? /^\s*(?:\/\/[^\n]*\n\s*)*([A-Za-z_][A-Za-z0-9_]*)/.exec(text)?.[1];

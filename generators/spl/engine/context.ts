@@ -41,6 +41,8 @@ export interface RunEnv {
   readonly unorderedEvents?: Iterable<InputEvent>;
   /** The time range picker's range (epoch seconds), applied to the base search and subsearches. */
   readonly range: { readonly earliest?: number; readonly latest?: number };
+  /** The events already passed the base search's raw pre-filter (SplRunOptions.rawPrefiltered). */
+  readonly rawPrefiltered: boolean;
   /** The time range the pipeline's base search ran over (set when it starts; timechart fills its bins over it). */
   readonly searchRange: { earliest?: number; latest?: number };
   /** Lookup tables by name; outputlookup writes here (a copy per run). */

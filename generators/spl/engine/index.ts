@@ -44,6 +44,11 @@ export interface SplRunOptions {
   readonly earliest?: number;
   /** Epoch milliseconds: the time range picker's latest (exclusive). */
   readonly latest?: number;
+  /**
+   * The events given already passed the test of `rawNeeds` (a reader of JSON Lines dropped the
+   * others by it): the base search does not test their `_raw` again.
+   */
+  readonly rawPrefiltered?: boolean;
 }
 
 export interface SplResult {
@@ -140,9 +145,11 @@ function runEnv(input: Iterable<InputEvent>, options: Omit<SplRunOptions, 'macro
     times,
     ...(unorderedEvents ? { unorderedEvents } : {}),
     range,
+    rawPrefiltered: options.rawPrefiltered ?? false,
     searchRange: {},
     lookups,
-    collect: (pipeline, limit) => collect(pipeline, { ...env, searchRange: {} }, limit),
+    // A subsearch's own base search tests every event it reads.
+    collect: (pipeline, limit) => collect(pipeline, { ...env, searchRange: {}, rawPrefiltered: false }, limit),
   };
   return env;
 }

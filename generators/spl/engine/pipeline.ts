@@ -184,7 +184,8 @@ function eventsSource(filter: SearchFilter, ctx: CompileContext, projection: Rea
     range.earliest = bounds.earliest;
     range.latest = bounds.latest;
     const test = filter.matchesAll ? null : filter.bind(env);
-    const prefilter = filter.rawPrefilter;
+    // Events a reader already judged by the same test (rawNeeds) are not tested again.
+    const prefilter = env.rawPrefiltered ? null : filter.rawPrefilter;
     const { events, times } = env;
     const { earliest, latest } = bounds;
     const pass = (event: InputEvent): boolean => {

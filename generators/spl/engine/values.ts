@@ -53,6 +53,9 @@ export function numberOf(v: Scalar | boolean): number | undefined {
 /** A number as text: integers without a fraction, others with JavaScript's shortest round-trip form. */
 export function formatNumber(n: number): string {
   if (Object.is(n, -0)) return '0';
+  // String() of a safe integer is its digits, as toFixed(0) is, and V8 caches it per number (a
+  // stats BY _time reads the text of every event's time); past 2^53 the two can differ.
+  if (Number.isSafeInteger(n)) return String(n);
   if (Number.isInteger(n) && Math.abs(n) < 1e21) return n.toFixed(0);
   return String(n);
 }

@@ -18,3 +18,22 @@ describe('CompiledSpl.rawNeeds', () => {
     expect(needs('app="imap4" | append [search app="pop3"] | stats count')).toBeNull();
   });
 });
+
+describe('SplRunOptions.rawPrefiltered', () => {
+  // A reader that dropped the lines failing rawNeeds says so; the search then skips that text
+  // test, never the tests of its fields: a line holding a needed value in another field is
+  // still not in the result.
+  it('skips only the raw text test: the field tests still decide', () => {
+    const search = compileSpl('clientAppUsed IN ("POP3", "IMAP4") | stats count by user');
+    const line = (fields: Record<string, string>) => ({ _raw: JSON.stringify(fields), _time: 1_782_900_000 });
+    const events = [
+      line({ clientAppUsed: 'POP3', user: 'alice' }),
+      line({ clientAppUsed: 'Browser', user: 'bob', note: 'POP3 disabled' }),
+      line({ clientAppUsed: 'IMAP4', user: 'carol' }),
+      line({ clientAppUsed: 'Browser', user: 'dave' }),
+    ];
+    const run = (rawPrefiltered: boolean) => search.run(events.values(), { now: 1_782_903_600_000, rawPrefiltered }).rows;
+    expect(run(true)).toEqual([{ user: 'alice', count: 1 }, { user: 'carol', count: 1 }]);
+    expect(run(true)).toEqual(run(false));
+  });
+});

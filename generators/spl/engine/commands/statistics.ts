@@ -56,6 +56,20 @@ function fieldsOf(fields: StatsCommand['by'], ctx: CompileContext): string[] {
 
 /** The group keys of a row: one per combination of its BY values (multivalue fields split); none when a BY field is missing. */
 function groupKeys(row: Row, by: readonly string[]): { key: string; values: Scalar[] }[] {
+  // Most rows hold one value in every BY field: one group, its key made as the values are read.
+  const values: Scalar[] = [];
+  let key = '';
+  for (let i = 0; i < by.length; i++) {
+    const v = row.get(by[i]!);
+    if (v === undefined || v === null) return [];
+    if (isMulti(v)) return groupCombinations(row, by);
+    values.push(v);
+    key = i === 0 ? textOf(v) : `${key}\u0000${textOf(v)}`;
+  }
+  return [{ key, values }];
+}
+
+function groupCombinations(row: Row, by: readonly string[]): { key: string; values: Scalar[] }[] {
   let combos: Scalar[][] = [[]];
   for (const f of by) {
     const v = row.get(f);
@@ -86,15 +100,19 @@ function statsStage(specs: AggregationSpec[], by: string[], ctx: CompileContext)
   }
   const newGroup = (values: Scalar[]): Group => ({ values, accs: specs.map((s) => (s.wildcard ? new Map() : s.create())) });
   const add = (g: Group, row: Row): void => {
-    specs.forEach((s, i) => {
+    for (let i = 0; i < specs.length; i++) {
       const acc = g.accs[i]!;
-      if (!(acc instanceof Map)) return (acc as Accumulator).add(row);
-      for (const field of s.wildcard!.fieldsOf(row)) {
+      if (!(acc instanceof Map)) {
+        (acc as Accumulator).add(row);
+        continue;
+      }
+      const { wildcard } = specs[i]!;
+      for (const field of wildcard!.fieldsOf(row)) {
         let a = acc.get(field);
-        if (!a) acc.set(field, (a = s.wildcard!.forField(field).create()));
+        if (!a) acc.set(field, (a = wildcard!.forField(field).create()));
         a.add(row);
       }
-    });
+    }
   };
   return statefulStage((_env, next) => {
     const groups = new Map<string, Group>();
