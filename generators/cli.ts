@@ -17,7 +17,7 @@ import { formatReport, REPORTERS, type ReporterName } from './replay/reporters.t
 import { formatCoverage, ruleCoverage } from './replay/coverage.ts';
 import { describeShape, isJsonLines } from './replay/exports.ts';
 import { runRuleOnExport } from './rule-runs.ts';
-import { runQueryFile, type QueryRunResult } from './query-runs.ts';
+import { prestartExportScan, runQueryFile, type QueryRunResult } from './query-runs.ts';
 import type { ResultRow } from './ir/evaluator.ts';
 import { checkGeneratedQueriesInParallel, startCheckWorkers, storedChecksOf, type ParallelCheckOptions, type StoredChecks } from './parallel-checks.ts';
 import { prefetchKqlAnalyses } from './kql/analysis-apart.ts';
@@ -259,6 +259,7 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
         if (options.now && Number.isNaN(now)) throw new UsageError(`--now '${options.now}' is not an ISO 8601 time`);
         // The log sources (macros, tables) and the rules' names (their tuning macros) are all a
         // query file needs: loading and compiling every rule would cost ≈0.4 s for nothing.
+        prestartExportScan(options.events);
         const from = root({ orShipped: true });
         const logsources = loadLogSources(join(from, 'schemas', 'logsources'));
         const ruleNames = findRuleFiles(from).map((f) => basename(f).replace(/\.ya?ml$/i, ''));

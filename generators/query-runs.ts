@@ -13,7 +13,7 @@ import type { LogSource } from './logsources/types.ts';
 import { rawPrefilterNeeds } from './kql/engine/raw-prefilter.ts';
 import { guessImplied, guessRawPrefilterNeeds } from './kql/engine/raw-prefilter-guess.ts';
 import { isJsonLines, parsedJsonLine, readJsonLines, readRecords, recogniseShape, type ExportRecord } from './replay/exports.ts';
-import { lineFilterTest, scanWorkers, startLatestTime, startLineScan, type LatestTimeScan, type LineFilter, type LineScan, type ParallelScanOptions, type ScanCounts, type ScannedLine } from './replay/parallel-scan.ts';
+import { lineFilterTest, prestartScanWorkers, scanWorkers, startLatestTime, startLineScan, stopWaitingScanWorkers, type LatestTimeScan, type LineFilter, type LineScan, type ParallelScanOptions, type ScanCounts, type ScannedLine } from './replay/parallel-scan.ts';
 import { compileSpl } from './spl/engine/index.ts';
 import { SplRunError, SplUnsupportedError } from './spl/engine/errors.ts';
 import { PARSED_RAW, type InputEvent } from './spl/engine/events.ts';
@@ -312,7 +312,26 @@ function latestAtEnds(file: string): number {
 /** A record's time, as the scan's workers read it (record-time.mjs). */
 const timeOf = recordTimeReader(TIME_KEYS);
 
+/**
+ * Starts the workers of the scan a run of a query on `eventsFile` will make (a JSON Lines file too
+ * large to hold), so that they start while the run's log sources load and its query compiles;
+ * runQueryFile ends any the run did not take. Nothing for an export read otherwise.
+ */
+export function prestartExportScan(eventsFile: string, options: Pick<QueryRunOptions, 'heldExportBytes' | 'scan'> = {}): void {
+  const size = statSync(eventsFile, { throwIfNoEntry: false })?.size ?? 0;
+  if (size > (options.heldExportBytes ?? HELD_EXPORT_BYTES) && isJsonLines(eventsFile) && scanWorkers(options.scan) > 1) prestartScanWorkers(options.scan);
+}
+
 export async function runQueryFile(file: string, eventsFile: string, options: QueryRunOptions): Promise<QueryRunResult> {
+  prestartExportScan(eventsFile, options);
+  try {
+    return await runQuery(file, eventsFile, options);
+  } finally {
+    stopWaitingScanWorkers();
+  }
+}
+
+async function runQuery(file: string, eventsFile: string, options: QueryRunOptions): Promise<QueryRunResult> {
   const text = readFileSync(file, 'utf8');
   const bad = recordCheck(eventsFile, options);
   const records = await exportRecords(eventsFile, bad.check, options.skipBadLines ?? false, options.heldExportBytes ?? HELD_EXPORT_BYTES, options.scan, options.heldKeptChars ?? HELD_KEPT_CHARS);

@@ -12,7 +12,7 @@
 // (`{` … `}`: the reader parses it and reports it if it is not JSON). Blank lines are counted as
 // lines but not as records.
 import { closeSync, openSync, readSync } from 'node:fs';
-import { workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { recordTimeReader, utcTimeMs } from './record-time.mjs';
 
 const CR = 0x0d;
@@ -468,4 +468,5 @@ function scanPiece(bytes, startsFile, candidate, special, keeps, result) {
   result.latest = latest;
 }
 
-run(workerData);
+// The task comes as a message, not as workerData: a worker can be started before its task is known.
+parentPort.once('message', run);

@@ -62,6 +62,34 @@ export function lineFilterTest(filter: LineFilter): (line: string) => boolean {
 /** Whether a line looks like one JSON object, `{` … `}`: a filter may drop it unparsed. Others are parsed, to be reported. */
 export const looksLikeObject = (line: string): boolean => line.charCodeAt(0) === 0x7b && line.charCodeAt(line.length - 1) === 0x7d;
 
+/** Scan workers started before their task was known (prestartScanWorkers), waiting for one. */
+const waiting: Worker[] = [];
+
+/**
+ * Starts the scan's workers now, before the query that says what they keep is compiled: a worker
+ * thread takes ≈ 50 ms to start, time the caller spends loading and compiling meanwhile. The next
+ * scan takes them (and starts any more it needs); stopWaitingScanWorkers ends those none took.
+ */
+export function prestartScanWorkers(options: ParallelScanOptions = {}): void {
+  for (let w = waiting.length; w < scanWorkers(options); w++) waiting.push(startWorker());
+}
+
+/** How many prestarted workers wait for a scan to take them. */
+export const waitingScanWorkers = (): number => waiting.length;
+
+/** Ends the workers prestartScanWorkers started that no scan took. */
+export function stopWaitingScanWorkers(): void {
+  for (const worker of waiting.splice(0)) void worker.terminate();
+}
+
+/** A scan worker, waiting for its task (a message: line-scan-worker.mjs). */
+function startWorker(): Worker {
+  const worker = new Worker(WORKER);
+  worker.on('error', () => {}); // seen as the worker stopping (threadId -1) while waited for
+  worker.unref();
+  return worker;
+}
+
 /** Whether a file is worth scanning on several threads: the cores there are. */
 export function scanWorkers(options: ParallelScanOptions = {}): number {
   return Math.max(1, options.workers ?? availableParallelism());
@@ -234,16 +262,12 @@ function startRanges<T>(file: string, task: Task, options: ParallelScanOptions):
   try {
     for (let w = 0; w < workers; w++) {
       const { port1, port2 } = new MessageChannel();
-      const worker = new Worker(WORKER, {
-        workerData: {
-          ...task, file, size, rangeBytes, ranges, index: w, helper: w >= workers - helpers, workers, port: port2, signal: shared.buffer,
-          lookahead: LOOKAHEAD_RANGES * workers, pendingChars: PENDING_CHARS, ...(options.pieceBytes ? { pieceBytes: options.pieceBytes } : {}),
-        },
-        transferList: [port2],
-      });
-      worker.on('error', () => {}); // seen as the worker stopping (threadId -1) while waited for
-      worker.unref();
+      const worker = waiting.shift() ?? startWorker();
       started.push({ worker, port: port1 });
+      worker.postMessage({
+        ...task, file, size, rangeBytes, ranges, index: w, helper: w >= workers - helpers, workers, port: port2, signal: shared.buffer,
+        lookahead: LOOKAHEAD_RANGES * workers, pendingChars: PENDING_CHARS, ...(options.pieceBytes ? { pieceBytes: options.pieceBytes } : {}),
+      }, [port2]);
     }
   } catch (e) {
     close();

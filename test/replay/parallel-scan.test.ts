@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readLines } from '../../generators/replay/json-lines.ts';
-import { latestTimeInParallel, lineFilterTest, looksLikeObject, scanLinesInParallel, startLineScan, type LineFilter } from '../../generators/replay/parallel-scan.ts';
+import { latestTimeInParallel, lineFilterTest, looksLikeObject, prestartScanWorkers, scanLinesInParallel, startLineScan, stopWaitingScanWorkers, waitingScanWorkers, type LineFilter } from '../../generators/replay/parallel-scan.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'detc-parallel-scan-'));
 let files = 0;
@@ -159,6 +159,20 @@ describe('scanLinesInParallel', () => {
     let n = 0;
     for (const _ of scanLinesInParallel(path, filter, counts, { workers: 2, rangeBytes: 64 })) if (++n === 5) break;
     expect(n).toBe(5);
+  });
+
+  it('takes the workers prestarted for it (started before its filter was known), and starts only the rest', () => {
+    const path = file(lines.join('\n'));
+    const want = expected(path, filter);
+    prestartScanWorkers({ workers: 2 });
+    prestartScanWorkers({ workers: 2 }); // as many as a scan uses, however often asked
+    expect(waitingScanWorkers()).toBe(2);
+    expect(scanned(path, filter, 3, 64)).toEqual(want);
+    expect(waitingScanWorkers()).toBe(0);
+    prestartScanWorkers({ workers: 2 });
+    stopWaitingScanWorkers();
+    expect(waitingScanWorkers()).toBe(0);
+    expect(scanned(path, filter, 2, 64)).toEqual(want);
   });
 });
 

@@ -9,6 +9,7 @@ import { InputError, type Diagnostic } from '../../generators/diagnostics.ts';
 import { projectPath } from '../../generators/paths.ts';
 import { runQueryFile as runQuery, type QueryRunOptions } from '../../generators/query-runs.ts';
 import { materialize } from '../../generators/replay/materialize.ts';
+import { waitingScanWorkers } from '../../generators/replay/parallel-scan.ts';
 
 /**
  * runQuery's result without the count of lines its pre-filter left unparsed, which differs between
@@ -59,6 +60,15 @@ describe('runQueryFile on a streamed export', () => {
   it('the cases are not empty: the streamed runs find rows', async () => {
     const counts = await Promise.all(cases.map(async ({ file, events }) => (await runQueryFile(file, events, streamed)).rows.length));
     expect(counts.filter((n) => n > 0).length).toBeGreaterThan(cases.length / 2);
+  });
+
+  it('leaves none of the scan workers it started ahead waiting, whether it scanned on them or not', async () => {
+    // `*` has no raw pre-filter: the export is read on this thread, and the workers go unused.
+    for (const text of ['* | stats count by client_app', 'client_app=IMAP4 | stats count by user']) {
+      const rows = (await runQueryFile(query('ahead.spl', text), samples[0]!, streamed)).rows;
+      expect(rows.length).toBeGreaterThan(0);
+      expect(waitingScanWorkers()).toBe(0);
+    }
   });
 
   it('stops at a bad line and names it', async () => {
