@@ -318,8 +318,12 @@ const timeOf = recordTimeReader(TIME_KEYS);
  * runQueryFile ends any the run did not take. Nothing for an export read otherwise.
  */
 export function prestartExportScan(eventsFile: string, options: Pick<QueryRunOptions, 'heldExportBytes' | 'scan'> = {}): void {
-  const size = statSync(eventsFile, { throwIfNoEntry: false })?.size ?? 0;
-  if (size > (options.heldExportBytes ?? HELD_EXPORT_BYTES) && isJsonLines(eventsFile) && scanWorkers(options.scan) > 1) prestartScanWorkers(options.scan);
+  try {
+    const size = statSync(eventsFile, { throwIfNoEntry: false })?.size ?? 0;
+    if (size > (options.heldExportBytes ?? HELD_EXPORT_BYTES) && isJsonLines(eventsFile) && scanWorkers(options.scan) > 1) prestartScanWorkers(options.scan);
+  } catch {
+    // A file that cannot be read: the run says so.
+  }
 }
 
 export async function runQueryFile(file: string, eventsFile: string, options: QueryRunOptions): Promise<QueryRunResult> {
