@@ -7,13 +7,16 @@
 // Where: v8-code/ in detc's cache folder (cache-dir.ts); DETC_NO_CACHE=1 turns it off. An entry
 // is named for the file (path, size, modification time) and the Node that made it (version,
 // architecture, flags); V8 checks it again on use and refuses one that does not fit, and a
-// refused or missing entry is made again. Only the newest entry of each file is kept.
+// refused or missing entry is made again. Only the newest entry of each file is kept. V8 checks
+// an entry's header (its V8, source and flags), not its body: given a damaged body, every process
+// loading Kusto crashed (SIGSEGV, no message) until the entry was deleted. So an entry is stored
+// with a checksum (cache-dir.ts withChecksum), and one that fails it is made again.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
-import { writeWhole } from './cache-dir.ts';
+import { checkedBody, withChecksum, writeWhole } from './cache-dir.ts';
 
 /** How the last file was loaded: for tests. */
 export type CodeCacheUse = 'used' | 'made' | 'off';
@@ -37,7 +40,7 @@ export function requireWithCodeCache(file: string, dir: string | undefined): unk
   const entry = join(dir, `${prefix}${createHash('sha256').update(origin).digest('hex').slice(0, 24)}.bin`);
   let cachedData: Buffer | undefined;
   try {
-    cachedData = readFileSync(entry);
+    cachedData = checkedBody(readFileSync(entry));
   } catch {
     cachedData = undefined;
   }
@@ -54,7 +57,7 @@ export function requireWithCodeCache(file: string, dir: string | undefined): unk
 /** Best effort: a cache that cannot be written is no error. */
 function store(script: Script, dir: string, entry: string, prefix: string): void {
   try {
-    writeWhole(entry, script.createCachedData());
+    writeWhole(entry, withChecksum(script.createCachedData()));
     for (const old of readdirSync(dir)) if (old.startsWith(prefix) && join(dir, old) !== entry && !old.endsWith('.partial')) rmSync(join(dir, old), { force: true });
   } catch {
     // Read-only or full disk: the next load compiles again.

@@ -1,6 +1,7 @@
 // Kusto's language service loaded through V8's code cache (generators/code-cache.ts): the first
 // process makes the entry, the next one uses it and analyses as the first did; an entry that is
-// damaged is refused by V8 and made again; with caches off, Kusto is required as it is.
+// damaged is refused (by V8, or by its checksum) and made again; with caches off, Kusto is
+// required as it is.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,6 +44,18 @@ describe('the V8 code cache of Kusto\'s language service', () => {
       const data = readFileSync(join(dir, entry));
       writeFileSync(join(dir, entry), data.subarray(0, data.length / 2));
     }
+    const again = loadKusto(env);
+    expect(again.use).toBe('made');
+    expect(again.diagnostics).toEqual(first.diagnostics);
+    expect(loadKusto(env).use).toBe('used');
+  }, 60_000);
+
+  it('makes an entry whose body is damaged again (V8 checks only its header: a process given one crashed)', () => {
+    const env = { DETC_NO_CACHE: '', DETC_CACHE_DIR: mkdtempSync(join(tmpdir(), 'detc-code-cache-')) };
+    const first = loadKusto(env);
+    const dir = join(env.DETC_CACHE_DIR, 'v8-code');
+    // The checksum line (65 bytes) and V8's header kept, the body overwritten, the length the same.
+    for (const entry of readdirSync(dir)) writeFileSync(join(dir, entry), readFileSync(join(dir, entry)).fill(7, 65 + 64));
     const again = loadKusto(env);
     expect(again.use).toBe('made');
     expect(again.diagnostics).toEqual(first.diagnostics);
