@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { checkedBody, withChecksum } from '../../generators/cache-dir.ts';
 import { projectPath } from '../../generators/paths.ts';
 import { writeSyntheticContent } from '../bench/content-build.ts';
 import { loadCatalog } from '../../generators/catalog.ts';
@@ -102,6 +103,39 @@ describe('bin/detc.js', () => {
       worker.once('error', fail);
     });
     expect(reply.snapshot).toEqual(snapshotTree(analyzeKqlTree(text, tables)));
+  });
+
+  it("loads its CommonJS bundle through V8's code cache, made at exit, used as it is, made again when refused", () => {
+    const root = projectCopy();
+    const cache = join(root, 'node_modules/.cache/detc');
+    const codeCache = () => readdirSync(cache).filter((f) => /^v8-cli-.*\.bin$/.test(f));
+    const args = ['show', 'pop-imap-password-spray', '--target', 'sentinel'];
+    const want = detc(root, args, false);
+    expect(want.code).toBe(0);
+    expect(detc(root, args, true)).toEqual(want);
+    expect(readdirSync(cache).filter((f) => f.startsWith('cli-'))).toEqual([expect.stringMatching(/\.cjs$/)]);
+    const [entry] = codeCache();
+    expect(codeCache()).toHaveLength(1);
+    const made = readFileSync(join(cache, entry!));
+    // Accepted: not made again.
+    expect(detc(root, args, true)).toEqual(want);
+    expect(readFileSync(join(cache, entry!))).toEqual(made);
+    // Damaged (V8 checks a cache's header, not its body: given this one, Node crashed with
+    // SIGSEGV), or refused by V8 (another Node's): the command runs the same, and the cache is made
+    // again. It is stored with a checksum, as the other caches are.
+    const body = checkedBody(made)!;
+    expect(body).toBeDefined();
+    const damaged = Buffer.concat([made.subarray(0, 65), Buffer.from(body).fill(7, 64)]);
+    const otherHeader = Buffer.from(body);
+    otherHeader.writeUInt32LE(otherHeader.readUInt32LE(4) ^ 1, 4);
+    for (const stored of [damaged, withChecksum(otherHeader)]) {
+      writeFileSync(join(cache, entry!), stored);
+      expect(detc(root, args, true)).toEqual(want);
+      expect(codeCache()).toEqual([entry]);
+      const again = readFileSync(join(cache, entry!));
+      expect(again.equals(stored)).toBe(false);
+      expect(checkedBody(again)).toBeDefined();
+    }
   });
 
   it('bundles again when a source changes', () => {
