@@ -3,15 +3,16 @@
 // every file under generators/), and kept in node_modules/.cache/detc/. Loading one file costs
 // Node ≈0.15 s where tsx's loader hooks, file by file, cost ≈0.45 s and ≈45 MB more — every
 // command, `detc run` on a large export included. The CLI's bundle is CommonJS, compiled through
-// V8's code cache (as Kusto is: generators/code-cache.ts), which Node 20 has no way to do for an
+// V8's code cache (as Kusto is: generators/cache-files.mjs), which Node 20 has no way to do for an
 // ES module: ≈ 30 ms to load instead of ≈ 54 ms. Whatever goes wrong (no esbuild, a read-only
 // folder, DETC_NO_CACHE=1), the sources run through tsx as they are.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { constants as vmConstants, Script } from 'node:vm';
+import { constants as vmConstants } from 'node:vm';
+import { requireThroughCodeCache } from '../generators/cache-files.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SOURCES = join(ROOT, 'generators');
@@ -35,47 +36,16 @@ export async function loadCli() {
 }
 
 /**
- * `require(file)` for the CLI's CommonJS bundle, compiled with V8's code cache: the cache is made
- * at exit (so that it holds every function the command compiled, not only the load's) beside the
- * bundle, named for the bundle and the Node that made it (version, architecture, flags), and
- * stored after its SHA-256 (as generators/cache-dir.ts withChecksum writes): V8 checks a cache's
- * header (its V8, source and flags) but not its body, and a damaged body crashes the process
- * (SIGSEGV), so a cache that fails its checksum is not used. One V8 refuses is made again. A
- * Node without the default loader for a script's `import()` (older than 20.12) requires the
- * bundle plainly.
+ * The CLI's CommonJS bundle, required through V8's code cache (generators/cache-files.mjs, as
+ * Kusto is): its entry beside the bundle, named for the bundle and the Node that made it (version,
+ * architecture, flags). A Node without the default loader for a script's `import()` (older than
+ * 20.12) requires the bundle plainly.
  */
 function loadWithCodeCache(file) {
-  const require = createRequire(file);
-  if (!vmConstants?.USE_MAIN_CONTEXT_DEFAULT_LOADER) return require(file);
+  if (!vmConstants?.USE_MAIN_CONTEXT_DEFAULT_LOADER) return createRequire(file)(file);
   const node = createHash('sha256').update(`${process.version} ${process.arch} ${process.execArgv.join(' ')}`).digest('hex').slice(0, 12);
   const entry = join(dirname(file), `v8-${basename(file)}-${node}.bin`);
-  let cachedData;
-  try {
-    const stored = readFileSync(entry);
-    const body = stored.subarray(65);
-    if (stored[64] === 0x0a && stored.subarray(0, 64).toString('latin1') === createHash('sha256').update(body).digest('hex')) cachedData = body;
-  } catch {
-    cachedData = undefined;
-  }
-  // The wrapper CommonJS gives a module (Node's own, in Module.wrap).
-  const source = `(function (exports, require, module, __filename, __dirname) { ${readFileSync(file, 'utf8')}\n});`;
-  const script = new Script(source, { filename: file, importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER, ...(cachedData ? { cachedData } : {}) });
-  const module = { exports: {} };
-  script.runInThisContext().call(module.exports, module.exports, require, module, file, dirname(file));
-  if (!cachedData || script.cachedDataRejected) {
-    process.once('exit', () => {
-      // Best effort, written whole then renamed: a cache that cannot be written is no error.
-      const partial = `${entry}.${process.pid}.partial`;
-      try {
-        const body = script.createCachedData();
-        writeFileSync(partial, Buffer.concat([Buffer.from(`${createHash('sha256').update(body).digest('hex')}\n`), body]));
-        renameSync(partial, entry);
-      } catch {
-        rmSync(partial, { force: true });
-      }
-    });
-  }
-  return module.exports;
+  return requireThroughCodeCache(file, entry, { importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER }).exports;
 }
 
 function sourceFiles(dir, found = []) {
