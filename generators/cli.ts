@@ -101,7 +101,7 @@ export async function main(argv: readonly string[], io: Io = { out: (t) => proce
       // in a process from its V8 snapshot, instead of loading Kusto here.
       // (Not rendered past 8 rules: each has a query or two, so there would be more than 8.)
       const unchecked = started ? [] : catalog.rules.filter((_, i) => !stored?.checks[i]);
-      const ahead = unchecked.length > PREFETCHED_QUERIES_AT_MOST ? [] : [...unchecked.flatMap(ruleKqlQueries), ...(packaging ? unchecked.flatMap((r) => customDetectionQueryToAnalyse(r) ?? []) : [])];
+      const ahead = unchecked.length > PREFETCHED_QUERIES_AT_MOST ? [] : [...unchecked.flatMap((r) => ruleKqlQueries(r)), ...(packaging ? unchecked.flatMap((r) => customDetectionQueryToAnalyse(r) ?? []) : [])];
       if (ahead.length <= PREFETCHED_QUERIES_AT_MOST) await prefetchKqlAnalyses(ahead);
       before = beforeChecks?.(catalog, cache);
     } catch (e) {

@@ -89,11 +89,20 @@ export function reported(byRule: readonly DiagnosticsByTarget[]): Diagnostic[] {
   return (['defender', 'sentinel', 'splunk'] as const).flatMap((target) => byRule.flatMap((found) => found[target]));
 }
 
-/** The KQL queries checkRule has Kusto analyse for `rule`: its Defender and Sentinel queries, against the tables validation uses. */
-export function ruleKqlQueries(rule: CompiledRule): KqlQueryToAnalyse[] {
-  return KQL_TARGETS.flatMap((target) => {
+/** A rule's query for a KQL target, with the tables Kusto analyses it against. */
+export interface RuleKqlQuery extends KqlQueryToAnalyse {
+  readonly target: (typeof KQL_TARGETS)[number];
+  readonly query: RenderedQuery;
+}
+
+/**
+ * The KQL queries checkRule has Kusto analyse for `rule` (its Defender and Sentinel queries, or
+ * those of `targets`), against the tables validation uses; a query that does not render is left out.
+ */
+export function ruleKqlQueries(rule: CompiledRule, targets: readonly TargetName[] = KQL_TARGETS): RuleKqlQuery[] {
+  return KQL_TARGETS.filter((target) => targets.includes(target)).flatMap((target) => {
     const query = renderOrError(rule, target);
-    return query instanceof Error ? [] : [{ text: query.text, tables: kqlQueryTables(rule.query.logsource, target, query.profile) }];
+    return query instanceof Error ? [] : [{ target, query, text: query.text, tables: kqlQueryTables(rule.query.logsource, target, query.profile) }];
   });
 }
 

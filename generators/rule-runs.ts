@@ -10,10 +10,10 @@ import { rawRequirement } from './ir/raw-filter.ts';
 import { usedFields } from './ir/types.ts';
 import type { ReplayEngine } from './replay/engine.ts';
 import { readExportEvents, type ExportEventsOptions, type ExportShape } from './replay/exports.ts';
-import { compareWithReference, renderOrError, replayMacros, runGeneratedQuery } from './replay/harness.ts';
+import { compareWithReference, replayMacros, runGeneratedQuery } from './replay/harness.ts';
 import { provideKqlAnalysis } from './replay/engines.ts';
 import { kqlAnalysesApart } from './kql/analysis-apart.ts';
-import { kqlQueryTables } from './kql/validate.ts';
+import { ruleKqlQueries } from './query-validation.ts';
 import type { TargetName } from './logsources/types.ts';
 import type { RenderedQuery } from './targets/rendered.ts';
 import type { CanonicalEvent } from './rules/fixtures.ts';
@@ -84,19 +84,14 @@ export async function runRuleOnExport(catalog: Pick<Catalog, 'logsources' | 'rul
 }
 
 /**
- * The rule's queries for the engines' targets, each KQL one given its Kusto analysis
- * (kqlAnalysesApart), for the engines to compile from; a query that does not render is left out
- * (runGeneratedQuery renders it again, and says why).
+ * The rule's KQL queries for the engines' targets, each given its Kusto analysis
+ * (kqlAnalysesApart), for the engines to compile from. Any other query (Splunk's, one that does
+ * not render) runGeneratedQuery renders itself.
  */
 async function analyseKqlTargets(rule: CompiledRule, engines: readonly ReplayEngine[]): Promise<Map<TargetName, RenderedQuery>> {
-  const rendered = new Map<TargetName, RenderedQuery>();
-  for (const { target } of engines) {
-    const query = renderOrError(rule, target);
-    if (!(query instanceof Error)) rendered.set(target, query);
-  }
-  const kql = [...rendered].flatMap(([target, query]) => (target === 'splunk' ? [] : [{ query, text: query.text, tables: kqlQueryTables(rule.query.logsource, target, query.profile) }]));
+  const kql = ruleKqlQueries(rule, engines.map((e) => e.target));
   (await kqlAnalysesApart(kql)).forEach((tree, i) => provideKqlAnalysis(kql[i]!.query, kql[i]!.tables, tree));
-  return rendered;
+  return new Map(kql.map(({ target, query }) => [target, query]));
 }
 
 /**
