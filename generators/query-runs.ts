@@ -13,7 +13,7 @@ import type { LogSource } from './logsources/types.ts';
 import { rawPrefilterNeeds } from './kql/engine/raw-prefilter.ts';
 import { guessImplied, guessRawPrefilterNeeds } from './kql/engine/raw-prefilter-guess.ts';
 import { isJsonLines, parsedJsonLine, readJsonLines, readRecords, recogniseShape, type ExportRecord } from './replay/exports.ts';
-import { lineFilterTest, prestartScanWorkers, scanWorkers, startLatestTime, startLineScan, stopWaitingScanWorkers, type LatestTimeScan, type LineFilter, type LineScan, type ParallelScanOptions, type ScanCounts, type ScannedLine } from './replay/parallel-scan.ts';
+import { lineFilterTest, prestartScanWorkers, scanWorkers, startLatestTime, startLineScan, stopWaitingScanWorkers, waitingScanWorkers, type LatestTimeScan, type LineFilter, type LineScan, type ParallelScanOptions, type ScanCounts, type ScannedLine } from './replay/parallel-scan.ts';
 import { compileSpl } from './spl/engine/index.ts';
 import { SplRunError, SplUnsupportedError } from './spl/engine/errors.ts';
 import { PARSED_RAW, type InputEvent } from './spl/engine/events.ts';
@@ -318,6 +318,8 @@ const timeOf = recordTimeReader(TIME_KEYS);
  * runQueryFile ends any the run did not take. Nothing for an export read otherwise.
  */
 export function prestartExportScan(eventsFile: string, options: Pick<QueryRunOptions, 'heldExportBytes' | 'scan'> = {}): void {
+  // Asked twice (by the CLI before it loads, then by runQueryFile): the file is looked at once.
+  if (waitingScanWorkers() >= scanWorkers(options.scan)) return;
   try {
     const size = statSync(eventsFile, { throwIfNoEntry: false })?.size ?? 0;
     if (size > (options.heldExportBytes ?? HELD_EXPORT_BYTES) && isJsonLines(eventsFile) && scanWorkers(options.scan) > 1) prestartScanWorkers(options.scan);
