@@ -25,7 +25,7 @@ import { kusto } from '../../generators/kql/language-service.ts';
 import { loadLogSources } from '../../generators/logsources/loader.ts';
 import type { LogSource } from '../../generators/logsources/types.ts';
 import { projectPath } from '../../generators/paths.ts';
-import { kustoSnapshotMade, timedDetc } from './timed-detc.ts';
+import { kustoSnapshotMade, timedDetc, type TimedDetc } from './timed-detc.ts';
 import { checkGeneratedQueriesInParallel, checkThreads } from '../../generators/parallel-checks.ts';
 import { checkEvent, loadFixtureFile, type CanonicalEvent } from '../../generators/rules/fixtures.ts';
 import { parseRuleText } from '../../generators/rules/loader.ts';
@@ -132,30 +132,23 @@ function cli(root: string, cacheDir: string, ...args: string[]): CliFigures {
   return cliWith({}, root, cacheDir, ...args);
 }
 
-interface CliFigures {
-  readonly ms: number;
-  readonly cpuMs: number;
-  readonly rssMb: number;
-  readonly mainThreadCpuMs?: number;
-  readonly otherThreadsCpuMs?: number;
-}
+type CliFigures = Pick<TimedDetc, 'ms' | 'cpuMs' | 'cpuByThread'> & { readonly rssMb: number };
 
 function cliWith(env: NodeJS.ProcessEnv, root: string, cacheDir: string, ...args: string[]): CliFigures {
   const run = timedDetc(['--root', root, ...args], { env: { DETC_NO_CACHE: '', DETC_CACHE_DIR: cacheDir, ...env } });
-  return { ms: run.ms, cpuMs: run.cpuMs, rssMb: run.peakRssMb, mainThreadCpuMs: run.mainThreadCpuMs, otherThreadsCpuMs: run.otherThreadsCpuMs };
+  return { ms: run.ms, cpuMs: run.cpuMs, rssMb: run.peakRssMb, cpuByThread: run.cpuByThread };
 }
 
 /**
  * Where a build's CPU time went, by thread (Linux): the main thread, the worker threads (the
- * checks' and the writer of dist/, ended by the exit: the rest), and the threads still there at the exit — V8's platform threads, which
- * collect garbage and run its optimising compiler for every thread's JavaScript (each thread's
- * V8 compiles Kusto's hot code for itself), and libuv's pool.
+ * checks' and the writer of dist/, ended by the exit), and the threads still there at the exit —
+ * V8's platform threads, which collect garbage and run its optimising compiler for every thread's
+ * JavaScript (each thread's V8 compiles Kusto's hot code for itself), and libuv's pool.
  */
-function cpuByThread(run: CliFigures): string {
-  if (run.mainThreadCpuMs === undefined || run.otherThreadsCpuMs === undefined) return '';
+function cpuByThread({ cpuByThread: by }: CliFigures): string {
+  if (!by) return '';
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-  const workers = Math.max(0, run.cpuMs - run.mainThreadCpuMs - run.otherThreadsCpuMs);
-  return `; CPU by thread: main ${s(run.mainThreadCpuMs)}, worker threads (checks, writer) ${s(workers)}, V8's GC and compiler threads and libuv's pool ${s(run.otherThreadsCpuMs)}`;
+  return `; CPU by thread: main ${s(by.mainMs)}, worker threads (checks, writer) ${s(by.endedThreadsMs)}, V8's GC and compiler threads and libuv's pool ${s(by.aliveThreadsMs)}`;
 }
 
 /** Validation and replay as `detc build` runs them (rule by rule, on every core), with each rule's time. */

@@ -13,9 +13,12 @@ export interface TimedDetc {
   readonly peakRssMb: number;
   /** Peak RSS of the process from the Kusto snapshot the run started, if it started one (it runs beside the run's first ≈ 0.3 s). */
   readonly kustoProcessRssMb?: number;
-  /** Linux: CPU time of the main thread, and of the threads alive at its exit (V8's GC and compiler threads, libuv's pool). */
-  readonly mainThreadCpuMs?: number;
-  readonly otherThreadsCpuMs?: number;
+  /**
+   * Linux: the process's own CPU time (the Kusto snapshot process's not included) by thread: the
+   * main thread, the worker threads that ended before the exit, and the threads alive at it
+   * (V8's GC and compiler threads, libuv's pool).
+   */
+  readonly cpuByThread?: { readonly mainMs: number; readonly endedThreadsMs: number; readonly aliveThreadsMs: number };
   readonly code: number | null;
   readonly out: string;
   readonly err: string;
@@ -28,7 +31,7 @@ export function timedDetc(args: readonly string[], options: { env?: NodeJS.Proce
   });
   const figures = /DETC_BENCH_FIGURES (.*)\n*$/.exec(child.stderr);
   if (!figures || !(options.codes ?? [0]).includes(child.status ?? -1)) throw new Error(`detc ${args.join(' ')} exited ${child.status}:\n${child.stderr.slice(0, 4000)}`);
-  return { ...(JSON.parse(figures[1]!) as Pick<TimedDetc, 'ms' | 'cpuMs' | 'peakRssMb' | 'kustoProcessRssMb' | 'mainThreadCpuMs' | 'otherThreadsCpuMs'>), code: child.status, out: child.stdout, err: child.stderr };
+  return { ...(JSON.parse(figures[1]!) as Pick<TimedDetc, 'ms' | 'cpuMs' | 'peakRssMb' | 'kustoProcessRssMb' | 'cpuByThread'>), code: child.status, out: child.stdout, err: child.stderr };
 }
 
 /**
